@@ -1,0 +1,72 @@
+from django import forms
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from .models import Agency
+
+
+class FormRenderer(TemplatesSetting):
+    """``{{ form }}`` renders with the project's Bootstrap markup (templates/partials)."""
+
+    form_template_name = "partials/form.html"
+    field_template_name = "partials/field.html"
+
+
+def style_form(form: forms.BaseForm) -> None:
+    """Give every widget its Bootstrap class (also used for django-filter forms)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            css = ""
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        if css and css not in widget.attrs.get("class", ""):
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class BootstrapFormMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+
+class VersionedFormMixin(BootstrapFormMixin, forms.Form):
+    """Carries the version of the record the user opened (see ``welfare.concurrency``)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk and not self.is_bound:
+            self.initial["version"] = instance.version
+
+
+class AgencyForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = [
+            "name",
+            "regency",
+            "address",
+            "phone",
+            "email",
+            "website",
+            "head_name",
+            "head_nip",
+            "head_title",
+            "logo",
+        ]
+        help_texts = {"logo": _("PNG or JPEG, at most 2 MB; shown on the report cover.")}
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "size") and logo.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("The logo is larger than 2 MB."))
+        return logo

@@ -1,0 +1,85 @@
+"""Audit trail (who, when, before and after) and no lost updates on pages."""
+
+import pytest
+
+from welfare.selectors import agency_get
+
+
+@pytest.mark.django_db
+def test_a_change_is_recorded_with_before_and_after(client_for, users):
+    agency = agency_get()
+    client = client_for(users["admin"])
+    response = client.post(
+        "/pengaturan/instansi/", {"name": "Dinas Sosial Kabupaten Lebak", "version": agency.version}
+    )
+    assert response.status_code == 302
+    audit = client_for(users["auditor"]).get("/audit/", {"model": "welfare.Agency"})
+    html = audit.content.decode()
+    assert audit.status_code == 200
+    assert "Dinas Sosial Kabupaten Lebak" in html
+    assert "<del>Dinas Sosial</del>" in html
+    assert users["admin"].get_full_name() in html or users["admin"].username in html
+
+
+@pytest.mark.django_db
+def test_the_audit_trail_is_for_auditors_and_heads(client_for, users):
+    assert client_for(users["auditor"]).get("/audit/").status_code == 200
+    assert client_for(users["kepala_dinas"]).get("/audit/").status_code == 200
+    assert client_for(users["operator"]).get("/audit/").status_code == 403
+    assert client_for(users["tksk"]).get("/audit/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_later_of_two_edits_is_refused_and_the_input_kept(client_for, users):
+    agency = agency_get()
+    opened_version = agency.version
+    first = client_for(users["admin"]).post(
+        "/pengaturan/instansi/", {"name": "Versi Pertama", "version": opened_version}
+    )
+    assert first.status_code == 302
+    second = client_for(users["admin"]).post(
+        "/pengaturan/instansi/", {"name": "Versi Kedua", "version": opened_version}
+    )
+    assert second.status_code == 409
+    html = second.content.decode()
+    assert "telah diubah oleh" in html
+    assert 'value="Versi Kedua"' in html  # what the user typed is not lost
+    assert agency_get().name == "Versi Pertama"
+
+
+@pytest.mark.django_db
+def test_user_edit_is_versioned_too(client_for, users):
+    target = users["operator"]
+    url = f"/akun/pengguna/{target.pk}/"
+    data = {
+        "first_name": "Baru",
+        "last_name": "Nama",
+        "email": "",
+        "role": "operator",
+        "bidang": target.bidang_id,
+        "district": "",
+        "nip": "",
+        "position": "",
+        "phone": "",
+        "is_active": "on",
+        "version": target.version,
+    }
+    assert client_for(users["admin"]).post(url, data).status_code == 302
+    assert client_for(users["admin"]).post(url, {**data, "first_name": "Lain"}).status_code == 409
+    target.refresh_from_db()
+    assert target.first_name == "Baru"
+
+
+@pytest.mark.django_db
+def test_role_rules_are_checked_on_user_forms(client_for, users):
+    response = client_for(users["admin"]).post(
+        "/akun/pengguna/tambah/",
+        {
+            "username": "tksk.baru",
+            "role": "tksk",
+            "password": "Kata-Sandi-Kuat-1",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "TKSK harus ditugaskan pada satu kecamatan." in response.content.decode()

@@ -1,0 +1,53 @@
+"""The shell in a real browser: log-in on a phone, the menu, no CSP violations, log-out."""
+
+import pytest
+
+from accounts.access import Role
+
+from .conftest import browser_login
+from .factories import TEST_PASSWORD, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_tksk_logs_in_on_a_phone_and_uses_the_menu(live_server, phone, regions):
+    user = make_user(
+        Role.TKSK,
+        username="tksk.hp",
+        district=regions["a"],
+        first_name="Ujang",
+        last_name="Saputra",
+    )
+    violations = []
+    phone.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+
+    browser_login(phone, live_server, user.username, TEST_PASSWORD)
+    assert phone.locator("h1").inner_text() == "Selamat datang, Ujang Saputra"
+    assert "Rangkasbitung" in phone.locator("main").inner_text()
+
+    # On a phone the menu is behind the toggler (offcanvas).
+    assert not phone.locator("#sidebar").is_visible()
+    phone.click("button.navbar-toggler")
+    phone.locator("#sidebar").get_by_role("link", name="Wilayah").click()
+    phone.wait_for_url(f"{live_server.url}/wilayah/")
+    assert "Kecamatan" in phone.locator("h1").inner_text()
+    assert phone.locator("table tbody tr").count() == 28
+    # The page fits the phone: no horizontal scrolling of the whole page.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+
+    phone.click(".dropdown > button")
+    phone.get_by_role("button", name="Keluar").click()
+    phone.wait_for_url(f"{live_server.url}/akun/masuk/")
+    assert violations == []
+
+
+def test_wrong_password_is_refused_in_indonesian(live_server, desk, regions):
+    make_user(Role.OPERATOR, username="op.salah", bidang_code="dayasos")
+    desk.goto(f"{live_server.url}/akun/masuk/")
+    desk.fill("#id_username", "op.salah")
+    desk.fill("#id_password", "bukan-sandinya")
+    desk.click("button[type=submit]")
+    assert "Nama pengguna atau kata sandi salah" in desk.locator(".alert-danger").inner_text()

@@ -1,0 +1,144 @@
+"""Every page and API endpoint, for every role (issue 2 point 4; issue 8 point 1).
+
+For each named URL of the project:
+* anonymous users are sent to the login page (pages) or get 401/403 (API), except public URLs;
+* no role gets a server error on GET;
+* a TKSK of kecamatan A cannot read or change data of kecamatan B;
+* the auditor changes nothing;
+* an API client never receives personal data.
+"""
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from .permission_matrix import PUBLIC_URLS, SAMPLES, Context, Sample, load_samples, url_patterns
+
+load_samples()
+ALL_URLS = url_patterns()
+WRITE_METHODS = ("post", "put", "patch", "delete")
+# A user's own session and password: every role may change these.
+SELF_SERVICE_URLS = {"accounts:logout", "accounts:password_change"}
+# Keys that only personal records carry. Names and addresses are checked by value: each sample
+# lists the personal values it created (a region's or the agency's name is not personal).
+PERSONAL_KEYS = re.compile(r'"(nik|no_kk|nomor_kk|birth_place|birth_date|date_of_birth)"\s*:')
+
+
+def test_every_url_with_arguments_has_a_sample():
+    missing = sorted(name for name, args in ALL_URLS.items() if args and name not in SAMPLES)
+    assert not missing, (
+        f"URLs without a permission-matrix sample (add one in tests/samples_<app>.py): {missing}"
+    )
+
+
+def test_samples_name_real_urls():
+    unknown = sorted(set(SAMPLES) - set(ALL_URLS))
+    assert not unknown, f"samples for URLs that do not exist: {unknown}"
+
+
+@pytest.fixture
+def ctx(users, district_a, district_b, village_a, village_b):
+    return Context(
+        users=users,
+        district_a=district_a,
+        district_b=district_b,
+        village_a=village_a,
+        village_b=village_b,
+    )
+
+
+def _resolve(name: str, ctx: Context) -> tuple[str, Sample]:
+    sample = SAMPLES[name](ctx) if name in SAMPLES else Sample()
+    return reverse(name, kwargs=sample.kwargs) + sample.query, sample
+
+
+def _is_api(url: str) -> bool:
+    return url.startswith("/api/")
+
+
+def _write(client, method: str, url: str):
+    if _is_api(url):
+        return getattr(client, method)(url, data="{}", content_type="application/json")
+    return getattr(client, method)(url)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ALL_URLS))
+def test_anonymous_reaches_only_public_urls(name, ctx, client):
+    url, _sample = _resolve(name, ctx)
+    response = client.get(url)
+    if name in PUBLIC_URLS:
+        assert response.status_code < 500
+        return
+    if _is_api(url):
+        assert response.status_code in (401, 403), f"{name}: {response.status_code}"
+        assert response["Content-Type"].startswith("application/json")
+    else:
+        assert response.status_code == 302, f"{name}: {response.status_code}"
+        assert response["Location"].startswith(reverse("accounts:login")), response["Location"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ALL_URLS))
+def test_no_role_gets_a_server_error(name, ctx, client_for):
+    for role, user in ctx.users.items():
+        url, _sample = _resolve(name, ctx)
+        response = client_for(user).get(url)
+        assert response.status_code < 500, f"{name} as {role}: {response.status_code}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ALL_URLS))
+def test_tksk_cannot_reach_another_kecamatan(name, ctx, client_for):
+    url, sample = _resolve(name, ctx)
+    if not sample.scoped:
+        pytest.skip("not tied to a kecamatan")
+    client = client_for(ctx.users["tksk"])
+    response = client.get(url)
+    if sample.marker:
+        assert response.status_code in (200, 403, 404), f"{name}: {response.status_code}"
+        assert sample.marker not in response.content.decode(), (
+            f"{name} shows kecamatan B's data to TKSK A"
+        )
+    else:
+        assert response.status_code in (403, 404), (
+            f"{name}: TKSK A read B's data ({response.status_code})"
+        )
+    for method in WRITE_METHODS:
+        response = _write(client, method, url)
+        assert response.status_code in (403, 404, 405), (
+            f"{name} {method.upper()}: TKSK A changed B's data ({response.status_code})"
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ALL_URLS))
+def test_auditor_changes_nothing(name, ctx, client_for):
+    if name in PUBLIC_URLS or name in SELF_SERVICE_URLS:
+        pytest.skip("public, or the user's own account")
+    url, _sample = _resolve(name, ctx)
+    client = client_for(ctx.users["auditor"])
+    for method in WRITE_METHODS:
+        response = _write(client, method, url)
+        assert response.status_code in (403, 404, 405), (
+            f"{name} {method.upper()} as auditor: {response.status_code}"
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(n for n in ALL_URLS if n.startswith("api:")))
+def test_api_client_never_receives_personal_data(name, ctx, api_for):
+    url, sample = _resolve(name, ctx)
+    response = api_for(ctx.users["api_client"]).get(url)
+    if response.status_code != 200 or not response["Content-Type"].startswith("application/json"):
+        return
+    if name == "api:me":
+        return  # the caller's own account
+    body = json.dumps(response.json(), ensure_ascii=False)
+    assert not PERSONAL_KEYS.search(body), (
+        f"{name} returns personal fields to an API client: {body[:300]}"
+    )
+    for value in sample.personal:
+        assert value not in body, f"{name} returns personal data ({value!r}) to an API client"

@@ -129,5 +129,7 @@ def test_english_is_available(client_for, users):
 
 @pytest.mark.django_db
 def test_indonesian_even_for_an_english_browser(client_for, users):
-    html = client_for(users["admin"]).get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    html = (
+        client_for(users["admin"]).get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    )
     assert "Selamat datang" in html

@@ -33,6 +33,7 @@ PUBLIC_URLS = {
     "accounts:login",
     "accounts:logout",
     "api:health",
+    "api:health-live",
     "schema",
     "api_docs",
     "api_redoc",

@@ -41,7 +41,7 @@ def other_user(ctx):
     return Sample(kwargs={"pk": user.pk})
 
 
-@sample("job_detail", "job_download", "api:job-detail")
+@sample("job_detail", "job_download", "job_retry", "api:job-detail")
 def job_of_b(ctx):
     # A job started by the TKSK of kecamatan B: nobody else but admins and auditors sees it.
     job = Job.objects.create(kind="noop", title="matrix job", created_by=ctx.users["tksk_b"])

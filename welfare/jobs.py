@@ -15,8 +15,10 @@ does its writes in its own transaction, so that a failed or killed job leaves no
 
 from __future__ import annotations
 
-import datetime
 import logging
+import os
+import socket
+import time
 from collections.abc import Callable
 from typing import Protocol
 
@@ -25,6 +27,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .models import Job
 
@@ -57,6 +60,28 @@ def registered_kinds() -> list[str]:
 
 def _cache_key(job_id) -> str:
     return f"job-progress:{job_id}"
+
+
+def _heartbeat_key(job_id) -> str:
+    return f"job-heartbeat:{job_id}"
+
+
+def _worker_identity() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _worker_is_gone(job: Job) -> bool:
+    """True when the job's worker ran on this host and its process no longer exists."""
+    host, _sep, pid = job.worker.rpartition(":")
+    if not pid.isdigit() or host != socket.gethostname():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def job_start(
@@ -95,6 +120,7 @@ def job_progress(job: Job, percent: int, message: str = "") -> None:
     job.progress = percent
     job.message = message[:300]
     cache.set(_cache_key(job.pk), {"progress": percent, "message": job.message}, timeout=24 * 3600)
+    cache.set(_heartbeat_key(job.pk), time.time(), timeout=24 * 3600)
 
 
 def job_live_state(job: Job) -> dict:
@@ -116,6 +142,10 @@ def job_live_state(job: Job) -> dict:
         "has_result_file": bool(job.result_file),
     }
     if job.status == Job.Status.RUNNING:
+        if _worker_is_gone(job):
+            job_mark_interrupted(job_ids=[job.pk])
+            job.refresh_from_db()
+            return job_live_state(job)
         live = cache.get(_cache_key(job.pk))
         if live:
             state.update(live)
@@ -132,7 +162,8 @@ def job_run(*, job_id: str) -> None:
         return
     job.status = Job.Status.RUNNING
     job.started_at = timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    job.worker = _worker_identity()
+    job.save(update_fields=["status", "started_at", "worker"])
     job_progress(job, 0, _("Started"))
     handler = _HANDLERS[job.kind]
     try:
@@ -173,13 +204,42 @@ def _finish(job: Job, status: str, *, error: str = "") -> None:
     cache.delete(_cache_key(job.pk))
 
 
-def job_mark_interrupted(*, older_than_minutes: int = 60) -> int:
-    """Mark jobs whose worker died (status still running long after their start) so that the
-    user sees it and can start them again. Their writes were rolled back with their
-    transaction."""
-    limit = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
-    return Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=limit).update(
-        status=Job.Status.INTERRUPTED,
-        finished_at=timezone.now(),
-        error=_("The worker stopped while this job ran. Nothing was saved; start it again."),
+INTERRUPTED_MESSAGE = _lazy(
+    "The worker stopped while this job ran. Nothing was saved; start it again."
+)
+
+
+def job_mark_interrupted(*, job_ids=None, heartbeat_timeout_minutes: int = 30) -> int:
+    """Mark running jobs whose worker is gone as interrupted, so that the user sees it and can
+    start them again (``job_retry``). Their writes were rolled back with their transaction.
+
+    A job is gone when its worker process no longer exists on this host, or, for a worker on
+    another host, when it has not reported progress for ``heartbeat_timeout_minutes``."""
+    running = Job.objects.filter(status=Job.Status.RUNNING)
+    if job_ids is not None:
+        running = running.filter(pk__in=job_ids)
+    limit = time.time() - heartbeat_timeout_minutes * 60
+    gone = []
+    for job in running:
+        heartbeat = cache.get(_heartbeat_key(job.pk))
+        started = job.started_at.timestamp() if job.started_at else 0
+        if _worker_is_gone(job) or max(heartbeat or 0, started) < limit:
+            gone.append(job.pk)
+    if not gone:
+        return 0
+    return Job.objects.filter(pk__in=gone, status=Job.Status.RUNNING).update(
+        status=Job.Status.INTERRUPTED, finished_at=timezone.now(), error=str(INTERRUPTED_MESSAGE)
     )
+
+
+@transaction.atomic
+def job_retry(*, job: Job, actor) -> Job:
+    """Start a failed or interrupted job again with the same parameters and input file."""
+    if job.status not in (Job.Status.FAILED, Job.Status.INTERRUPTED):
+        raise JobError(_("Only a failed or interrupted job can be started again."))
+    retry = job_start(kind=job.kind, title=job.title, created_by=actor, params=job.params)
+    if job.input_file:
+        retry.input_file.name = job.input_file.name  # the same stored file, not a copy
+    retry.retry_of = job
+    retry.save(update_fields=["input_file", "retry_of"])
+    return retry

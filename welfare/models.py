@@ -131,6 +131,17 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     task_id = models.CharField(_("task id"), max_length=100, blank=True)
+    worker = models.CharField(
+        _("worker"), max_length=200, blank=True, help_text="host:pid of the worker running it"
+    )
+    retry_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="retries",
+        verbose_name=_("retry of"),
+    )
 
     # Everyone sees the jobs they started; administrators and auditors see all.
     access = AccessPolicy(

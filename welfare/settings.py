@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "welfare.metrics.MetricsMiddleware",
+    "welfare.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -130,6 +132,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+# A streaming replica for statistics and reports (see welfare/db_router.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("WELFARE_CONN_MAX_AGE", "60")),
+    )
+DATABASE_ROUTERS = ["welfare.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, queue ---------------------------------------------------------------------------
@@ -238,7 +247,7 @@ SECURE_SSL_REDIRECT = SECURE and env_bool("WELFARE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_PRELOAD = SECURE and env_bool("WELFARE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -290,17 +299,29 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
 }
 
-# --- Logging: no personal data (names, NIK) is ever logged by the app ------------------------
+# --- Logging: JSON lines without personal data (welfare/logging.py) ---------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"personal_data": {"()": "welfare.logging.PersonalDataFilter"}},
     "formatters": {
+        "json": {"()": "welfare.logging.JsonLogFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": os.environ.get("WELFARE_LOG_FORMAT", "plain" if DEV else "json"),
+            "filters": ["personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("WELFARE_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Django logs 4xx/5xx with the raw path; welfare.request logs every request by route.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "welfare.request": {"level": "INFO" if not DEV else "WARNING"},
         "axes": {"level": "WARNING"},
     },
 }
@@ -312,5 +333,7 @@ WELFARE_HOME_REGENCY = os.environ.get("WELFARE_HOME_REGENCY", "36.02")
 WELFARE_PERSONAL_DATA_ROLES = env_list(
     "WELFARE_PERSONAL_DATA_ROLES", "admin,kepala_bidang,operator,tksk"
 )
+# Bearer token of the Prometheus scraper for /api/v1/metrics/ (administrators may read it too).
+WELFARE_METRICS_TOKEN = os.environ.get("WELFARE_METRICS_TOKEN", "")
 # Statistics below this count are suppressed for API clients (no person can be singled out).
 WELFARE_SMALL_COUNT_THRESHOLD = int(os.environ.get("WELFARE_SMALL_COUNT_THRESHOLD", "5"))

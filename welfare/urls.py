@@ -22,6 +22,7 @@ urlpatterns = [
     path("tugas/", views.job_index, name="job_list"),
     path("tugas/<uuid:pk>/", views.job_detail, name="job_detail"),
     path("tugas/<uuid:pk>/unduh/", views.job_download, name="job_download"),
+    path("tugas/<uuid:pk>/ulangi/", views.job_retry_view, name="job_retry"),
     path("audit/", views.audit_trail_view, name="audit_trail"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -1,23 +1,27 @@
+import sys
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.access import Action, Domain, access_object, require
+from accounts.access import Action, Domain, access_object, has_permission, require
 
 from . import audit
 from .concurrency import ConcurrentUpdateError
 from .dashboard import dashboard_panels
 from .forms import AgencyForm
-from .jobs import job_live_state
+from .jobs import JobError, job_live_state, job_retry
 from .models import Job
 from .selectors import agency_get, job_list
 from .services import agency_update
+from .uploads import serve_file
 
 
 @require_safe
@@ -59,17 +63,30 @@ def job_detail(request, pk):
     return render(request, "welfare/job_detail.html", {"job": job, "state": state})
 
 
+@login_required
+@require_POST
+def job_retry_view(request, pk):
+    job = access_object(request.user, Job.objects.all(), Action.VIEW, pk=pk)
+    require(request.user, Domain.JOBS, Action.ADD)
+    if job.created_by_id != request.user.pk and not has_permission(
+        request.user, Domain.ADMIN, Action.CHANGE
+    ):
+        raise PermissionDenied(_("Only the person who started this job can start it again."))
+    try:
+        retry = job_retry(job=job, actor=request.user)
+    except JobError as exc:
+        messages.error(request, str(exc))
+        return redirect("job_detail", pk=job.pk)
+    return redirect("job_detail", pk=retry.pk)
+
+
 @require_safe
 @login_required
 def job_download(request, pk):
     job = access_object(request.user, Job.objects.all(), Action.VIEW, pk=pk)
-    if not job.result_file:
+    if not job.result_file or job.status != Job.Status.SUCCEEDED:
         raise Http404(_("This job has no file to download."))
-    return FileResponse(
-        job.result_file.open("rb"),
-        as_attachment=True,
-        filename=job.result_file.name.rsplit("/", 1)[-1],
-    )
+    return serve_file(job.result_file, inline=False)
 
 
 @require_safe
@@ -141,7 +158,30 @@ def error_404(request, exception=None):
     return TemplateResponse(request, "404.html", status=404)
 
 
+def _database_unavailable() -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    exc = sys.exc_info()[1]
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
 def error_500(request):
+    if _database_unavailable():
+        # The connection is broken: drop it so that the next request reconnects.
+        from django.db import connections
+
+        for connection in connections.all(initialized_only=True):
+            connection.close_if_unusable_or_obsolete()
+        if _wants_json(request):
+            return JsonResponse(
+                {
+                    "detail": _("The database cannot be reached. Try again in a few minutes."),
+                    "code": "database_unavailable",
+                },
+                status=503,
+            )
+        html = loader.get_template("503.html").render({"request_path": request.path})
+        return HttpResponse(html, status=503)
     if _wants_json(request):
         return JsonResponse(
             {

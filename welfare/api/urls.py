@@ -10,6 +10,8 @@ router.register("jobs", views.JobViewSet, basename="job")
 
 urlpatterns = [
     path("health/", views.HealthView.as_view(), name="health"),
+    path("health/live/", views.LivenessView.as_view(), name="health-live"),
+    path("metrics/", views.MetricsView.as_view(), name="metrics"),
     path("me/", views.MeView.as_view(), name="me"),
     path("agency/", views.AgencyView.as_view(), name="agency"),
     path("", include("accounts.api.urls")),

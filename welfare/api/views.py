@@ -1,16 +1,20 @@
+import secrets
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
+from django.http import HttpResponse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, mixins, viewsets
-from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, mixins, serializers, viewsets
+from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import Domain, can_view_personal
+from accounts.access import Action, Domain, can_view_personal, has_permission
 from accounts.api.permissions import DomainPermission, RestrictedQuerysetMixin
 from welfare.models import Job
 from welfare.selectors import agency_get
@@ -60,7 +64,8 @@ def _check_queue() -> dict:
 
 
 class HealthView(APIView):
-    """The state of the application and its database (no log-in needed; no personal data)."""
+    """Readiness: the application, its database, cache and queue. HTTP 503 when the database does
+    not answer (a load balancer takes the instance out). No log-in needed; no personal data."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -82,6 +87,56 @@ class HealthView(APIView):
         if body["status"] == "ok" and body["cache"]["status"] != "ok":
             body["status"] = "degraded"
         return Response(body, status=200 if body["status"] != "error" else 503)
+
+
+class LivenessView(APIView):
+    """Liveness: the process answers (no database call). A failing liveness check means
+    restart the process; a failing readiness check (``/health/``) means wait."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        responses={200: inline_serializer("Liveness", {"status": serializers.CharField()})}
+    )
+    def get(self, request):
+        return Response({"status": "up"})
+
+
+class MetricsPermission(BasePermission):
+    """The scraper's bearer token (WELFARE_METRICS_TOKEN), or an administrator."""
+
+    message = gettext_lazy("Metrics need the metrics token or an administrator.")
+
+    def has_permission(self, request, view):
+        token = settings.WELFARE_METRICS_TOKEN
+        header = request.headers.get("Authorization", "")
+        if token and header.startswith("Bearer ") and secrets.compare_digest(header[7:], token):
+            return True
+        return has_permission(request.user, Domain.ADMIN, Action.VIEW)
+
+
+class MetricsView(APIView):
+    """Prometheus metrics of the app, the job queue and the database connections."""
+
+    permission_classes = [MetricsPermission]
+
+    def get_authenticators(self):
+        # A bearer token here is the metrics token, not a user's API token.
+        request = getattr(self, "request", None)
+        header = request.headers.get("Authorization", "") if request is not None else ""
+        if settings.WELFARE_METRICS_TOKEN and header == f"Bearer {settings.WELFARE_METRICS_TOKEN}":
+            return []
+        return super().get_authenticators()
+
+    @extend_schema(responses={(200, "text/plain"): OpenApiTypes.STR})
+    def get(self, request):
+        from welfare.metrics import render_metrics
+
+        # Errors are JSON like everywhere in the API; the metrics themselves are Prometheus text.
+        return HttpResponse(
+            render_metrics(), content_type="text/plain; version=0.0.4; charset=utf-8"
+        )
 
 
 class MeView(APIView):

@@ -26,7 +26,8 @@ def test_check_deploy_passes_with_production_settings():
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("WELFARE_") and key not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        if not key.startswith("WELFARE_")
+        and key not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(
         WELFARE_SECRET_KEY=secrets.token_urlsafe(50),

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import Action, restrict
 from regions.models import District
 
 from .kinds import kind_choices
@@ -51,14 +52,35 @@ class SubmissionFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         label=_("Until"), field_name="event_date", lookup_expr="lte"
     )
-    late = django_filters.BooleanFilter(label=_("Late reports only"), field_name="is_late")
+    late = django_filters.ChoiceFilter(
+        label=_("Monthly reports"),
+        choices=[("yes", _("Late only"))],
+        empty_label=_("All"),
+        method="filter_late",
+    )
+    mine = django_filters.ChoiceFilter(
+        label=_("To review"),
+        choices=[("yes", _("Those I may review"))],
+        empty_label=_("All that I can see"),
+        method="filter_mine",
+    )
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_q", help_text="Summary or user name of the TKSK."
     )
 
     class Meta:
         model = Submission
-        fields = ["status", "kind", "district", "date_from", "date_to", "late", "q"]
+        fields = ["status", "kind", "district", "date_from", "date_to", "late", "mine", "q"]
+
+    def filter_late(self, queryset, name, value):
+        return queryset.filter(is_late=True) if value == "yes" else queryset
+
+    def filter_mine(self, queryset, name, value):
+        """The forms the user may review (a head of division: those of their bidang)."""
+        user = getattr(self.request, "user", None)
+        if value != "yes" or user is None:
+            return queryset
+        return restrict(queryset, user, Action.APPROVE)
 
     def filter_status(self, queryset, name, value):
         if value == AWAITING:

@@ -191,7 +191,7 @@ class AssignmentForm(BootstrapFormMixin, forms.Form):
 
 class AssignmentEndForm(VersionedFormMixin, forms.Form):
     ended_on = PastDateField(label=gettext_lazy("Ended on"))
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300, required=False)
 
     def __init__(self, *args, instance: TkskAssignment | None = None, **kwargs):
         self.instance = instance

@@ -918,6 +918,7 @@ def activity_entry_create(
 @transaction.atomic
 def activity_entry_delete(*, actor, entry: ActivityEntry) -> None:
     require(actor, Domain.FIELDWORK, Action.CHANGE)
+    entry = ActivityEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.tksk_id != actor.pk:
         raise PermissionDenied(_("Only the TKSK who wrote an entry can delete it."))
     if entry.report_id and entry.report.status != Submission.Status.RETURNED:

@@ -254,7 +254,9 @@ def my_submissions(request):
     return render(request, "fieldwork/my_submissions.html", context)
 
 
-def _payload_rows(submission: Submission, user) -> list[tuple[str, str]]:
+def _payload_rows(submission: Submission, user, events) -> list[tuple[str, str, str | None]]:
+    """(label, value, value sent before) for the content; the earlier value only where the
+    last correction changed it, so that a reviewer sees what was corrected."""
     kind = get_kind(submission.kind)
     form = kind.form_class(
         kind=kind,
@@ -263,7 +265,16 @@ def _payload_rows(submission: Submission, user) -> list[tuple[str, str]]:
         submission=submission,
         max_photo_bytes=1,
     )
-    return form.display_rows(submission.payload, mask=not can_view_personal(user))
+    mask = not can_view_personal(user)
+    rows = form.display_rows(submission.payload, mask=mask)
+    sent = [event.payload for event in events if event.payload is not None]
+    if len(sent) < 2:
+        return [(label, value, None) for label, value in rows]
+    before = dict(form.display_rows(sent[-2], mask=mask))
+    return [
+        (label, value, before.get(label) if before.get(label, value) != value else None)
+        for label, value in rows
+    ]
 
 
 def _detail_context(request, submission: Submission, review_form=None) -> dict:
@@ -273,10 +284,11 @@ def _detail_context(request, submission: Submission, review_form=None) -> dict:
             Submission.objects.filter(pk=submission.pk), request.user, Action.APPROVE
         ).exists()
     )
+    detail = selectors.submission_detail(submission)
     return {
         "submission": submission,
-        "rows": _payload_rows(submission, request.user),
-        **selectors.submission_detail(submission),
+        "rows": _payload_rows(submission, request.user, detail["events"]),
+        **detail,
         "review_form": review_form or (ReviewForm(instance=submission) if reviewable else None),
         "reviewable": reviewable,
         "is_owner": submission.submitted_by_id == request.user.pk,
@@ -360,10 +372,14 @@ def inbox(request):
     params = request.GET.copy()
     if "status" not in params:
         params["status"] = AWAITING
-    filterset = styled(SubmissionFilter(params, queryset=base))
+        if can_review(request.user) and request.user.bidang_id:
+            params["mine"] = "yes"  # a head of division starts with the forms of their bidang
+    filterset = styled(SubmissionFilter(params, queryset=base, request=request))
     without_status = params.copy()
     without_status.pop("status", None)
-    counts = selectors.inbox_counts(SubmissionFilter(without_status, queryset=base).qs)
+    counts = selectors.inbox_counts(
+        SubmissionFilter(without_status, queryset=base, request=request).qs
+    )
     context = {
         "filter": filterset,
         "page": page_of(request, filterset.qs),

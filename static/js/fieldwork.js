@@ -338,7 +338,13 @@
       var open = entries.filter(function (e) { return e.status !== "sent"; });
       document.querySelectorAll("[data-outbox-count]").forEach(function (node) {
         node.textContent = String(open.length);
-        node.classList.toggle("d-none", open.length === 0);
+        if (node.hasAttribute("data-show-zero")) {
+          node.classList.toggle("bg-warning", open.length > 0);
+          node.classList.toggle("text-dark", open.length > 0);
+          node.classList.toggle("bg-secondary", open.length === 0);
+        } else {
+          node.classList.toggle("d-none", open.length === 0);
+        }
       });
       document.querySelectorAll("[data-outbox]").forEach(function (box) {
         box.textContent = "";

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.access import Role
-from fieldwork.models import DisasterIncident, Submission
+from fieldwork.models import ActivityEntry, DisasterIncident, Submission
 from regions.models import Village
 
 from .conftest import browser_login
@@ -106,3 +106,39 @@ def test_tksk_sends_a_form_offline_and_sees_it_approved(
     assert "Disetujui" in phone.locator("[data-status]").first.inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     assert violations == []
+
+
+def test_another_tksk_on_the_same_phone_sees_nothing_of_the_first(live_server, phone, regions):
+    first = make_user(Role.TKSK, username="tksk.pertama", district=regions["a"])
+    second = make_user(Role.TKSK, username="tksk.kedua", district=regions["b"])
+    browser_login(phone, live_server, first.username, TEST_PASSWORD)
+    phone.goto(f"{live_server.url}/lapangan/")
+    phone.wait_for_selector("html[data-fieldwork-ready='1']", state="attached", timeout=20000)
+    phone.context.set_offline(True)
+    phone.goto(f"{live_server.url}/lapangan/kegiatan/")
+    phone.fill("#id_description", "Catatan rahasia pengguna pertama")
+    phone.get_by_role("button", name="Simpan catatan").click()
+    phone.locator("[data-form-status]").filter(has_text="disimpan di ponsel").wait_for()
+    phone.context.clear_cookies()  # the first TKSK's session ends before anything is sent
+    phone.context.set_offline(False)
+
+    browser_login(phone, live_server, second.username, TEST_PASSWORD)
+    phone.goto(f"{live_server.url}/lapangan/kiriman/")
+    phone.wait_for_selector("html[data-fieldwork-ready='1']", state="attached", timeout=20000)
+    assert "Catatan rahasia" not in phone.locator("main").inner_text()
+    kept_for = phone.evaluate(
+        """() => caches.open('fieldwork-pages').then(cache => cache.keys().then(keys =>
+            Promise.all(keys.map(key => cache.match(key)
+                .then(r => r.headers.get('X-Fieldwork-User'))))))"""
+    )
+    second_tag = phone.evaluate("fetch('/lapangan/').then(r => r.headers.get('X-Fieldwork-User'))")
+    assert kept_for and set(kept_for) == {second_tag}  # only the second TKSK's pages are kept
+    assert not ActivityEntry.objects.exists()  # never sent as the second TKSK
+
+    # The first TKSK comes back: their entry is sent, as theirs.
+    phone.context.clear_cookies()
+    browser_login(phone, live_server, first.username, TEST_PASSWORD)
+    phone.goto(f"{live_server.url}/lapangan/kiriman/")
+    phone.wait_for_selector("html[data-fieldwork-ready='1']", state="attached", timeout=20000)
+    entry = ActivityEntry.objects.get()
+    assert entry.tksk == first and entry.description == "Catatan rahasia pengguna pertama"

@@ -35,6 +35,9 @@ def test_the_service_worker_is_served_for_the_field_pages(client_for, users, cli
     body = response.content.decode()
     config = json.loads(re.match(r"self\.FIELDWORK_SW = (.*);\n", body).group(1))
     assert config["scope"] == "/lapangan/" and config["offlinePage"] == "/lapangan/kiriman/"
+    assert (
+        config["userHeader"] == "X-Fieldwork-User" and "Tidak ada koneksi" in config["offlineText"]
+    )
     assert "/static/js/fieldwork.js" in config["precache"] and "/jsi18n/" in config["precache"]
     assert 'self.addEventListener("fetch"' in body
     assert client.get("/lapangan/sw.js").status_code == 302  # log-in first
@@ -51,6 +54,11 @@ def test_field_pages_are_marked_for_offline_use_for_a_tksk_only(client_for, user
         response = tksk.get(url)
         assert response.status_code == 200, url
         assert response["X-Fieldwork-Offline"] == "1", url
+        assert (
+            len(response["X-Fieldwork-User"]) == 16 and "t.tksk" not in response["X-Fieldwork-User"]
+        )
+    other = client_for(users["tksk_b"]).get("/lapangan/")
+    assert other["X-Fieldwork-User"] != tksk.get("/lapangan/")["X-Fieldwork-User"]
     assert "X-Fieldwork-Offline" not in client_for(users["operator"]).get("/lapangan/")
     assert "X-Fieldwork-Offline" not in tksk.get("/lapangan/kotak-masuk/")
 

@@ -1,8 +1,10 @@
 """Helpers shared by the pages of field work."""
 
 import functools
+import hashlib
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 
@@ -10,6 +12,13 @@ from accounts.access import Action, Domain, has_permission, is_tksk, user_distri
 from welfare.forms import style_form
 
 OFFLINE_HEADER = "X-Fieldwork-Offline"
+USER_HEADER = "X-Fieldwork-User"
+
+
+def user_tag(user) -> str:
+    """Tells the service worker whose page it keeps, without naming anyone: when another user
+    opens a kept page, the worker drops every kept page."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:fieldwork:{user.pk}".encode()).hexdigest()[:16]
 
 
 def offline_page(view: Callable) -> Callable:
@@ -25,6 +34,7 @@ def offline_page(view: Callable) -> Callable:
             and user_district_code(request.user)
         ):
             response[OFFLINE_HEADER] = "1"
+            response[USER_HEADER] = user_tag(request.user)
             response["Cache-Control"] = "private, no-cache"
         return response
 

@@ -38,7 +38,16 @@ from ..filters import AWAITING, ActivityEntryFilter, SubmissionFilter
 from ..forms import ActivityEntryForm, ReviewForm, SubmissionMetaForm
 from ..kinds import KIND_MONTHLY_REPORT, all_kinds, get_kind, kind_label
 from ..models import ActivityEntry, Submission, SubmissionPhoto
-from .common import attach_errors, can_manage, can_review, offline_page, page_of, styled
+from .common import (
+    OFFLINE_HEADER,
+    USER_HEADER,
+    attach_errors,
+    can_manage,
+    can_review,
+    offline_page,
+    page_of,
+    styled,
+)
 
 
 def _kind_form(kind, request, *, data=None, files=None, submission=None, initial=None):
@@ -544,7 +553,11 @@ def service_worker(request):
         "precache": precache,
         "scope": reverse("fieldwork:home"),
         "offlinePage": reverse("fieldwork:my_submissions"),
-        "offlineHeader": "X-Fieldwork-Offline",
+        "offlineHeader": OFFLINE_HEADER,
+        "userHeader": USER_HEADER,
+        "offlineText": str(
+            _("No connection, and this page was not kept on the phone. Open the field work pages.")
+        ),
     }
     body = f"self.FIELDWORK_SW = {json.dumps(config)};\n".encode() + source
     response = HttpResponse(body, content_type="application/javascript; charset=utf-8")

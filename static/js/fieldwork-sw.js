@@ -65,11 +65,28 @@ function offlineResponse() {
   return new Response(body, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
+// Keep a field page. When a page comes for another user (or is no longer one to keep, e.g. an
+// office account on the same browser), every kept page goes: nobody sees another's pages.
+function keep(request, response) {
+  var copy = response.clone();
+  var user = response.headers.get(CONFIG.userHeader);
+  var keepIt = Boolean(response.headers.get(CONFIG.offlineHeader));
+  return caches.open(PAGE_CACHE).then(function (cache) {
+    return cache.match(request.url, { ignoreVary: true }).then(function (kept) {
+      if (kept && kept.headers.get(CONFIG.userHeader) !== user) {
+        return caches.delete(PAGE_CACHE).then(function () { return caches.open(PAGE_CACHE); });
+      }
+      return cache;
+    });
+  }).then(function (cache) {
+    return keepIt ? cache.put(request.url, copy) : undefined;
+  });
+}
+
 function fromPage(request) {
   return fetch(request).then(function (response) {
-    if (response.ok && !response.redirected && response.headers.get(CONFIG.offlineHeader)) {
-      var copy = response.clone();
-      caches.open(PAGE_CACHE).then(function (cache) { cache.put(request.url, copy); });
+    if (response.ok && !response.redirected) {
+      keep(request, response).catch(function () {});
     }
     return response;
   }).catch(function () {

@@ -544,6 +544,8 @@ class Submission(VersionedModel, TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "kind"], name="fieldwork_sub_status_kind"),
             models.Index(fields=["district", "kind", "event_date"], name="fieldwork_sub_district"),
+            # The inbox and a TKSK's history list the newest first (benchmarks/fieldwork_figures).
+            models.Index(fields=["-last_submitted_at", "-id"], name="fieldwork_sub_recent"),
         ]
 
     def __str__(self) -> str:

@@ -28,15 +28,10 @@ from django.conf import settings
 from django.db.models import (
     Count,
     F,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -95,18 +90,6 @@ def _suppress(user):
     return lambda value: None if value is not None and 0 < value < threshold else value
 
 
-def _count_by_district(queryset: QuerySet, path: str = "district") -> Subquery:
-    """A correlated count per kecamatan, to annotate on District (no join fan-out)."""
-    counted = (
-        queryset.filter(**{path: OuterRef("code")})
-        .order_by()
-        .values(path)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 # --- PSKS -----------------------------------------------------------------------------------
 
 
@@ -143,41 +126,50 @@ def _assignments_on(day: datetime.date) -> QuerySet[TkskAssignment]:
     )
 
 
+def _grouped(queryset: QuerySet, path: str, **counts) -> dict[str, dict[str, int]]:
+    """One aggregate pass: {kecamatan code: {name: count}} for the named conditional counts."""
+    rows = queryset.order_by().values(path).annotate(**counts)
+    return {row[path]: row for row in rows}
+
+
 def psks_worker_recap(*, user, on: datetime.date | None = None) -> Recap:
     """TKSK and social volunteers per kecamatan, with how many are certified (LKjIP 3.12).
 
     TKSK: the assignments active on ``on``; certified: certified on or before ``on``.
-    Volunteers: active people of the kinds counted as social volunteers (PSM by default)."""
+    Volunteers: active people of the kinds counted as social volunteers (PSM by default).
+    Three queries, each one pass over its table."""
     on = on or timezone.localdate()
-    tksk = _assignments_on(on)
-    volunteers = PsksPerson.objects.filter(active=True, kind__counts_as_volunteer=True)
-    districts = (
-        _home_districts(user)
-        .annotate(
-            n_tksk=_count_by_district(tksk),
-            n_tksk_certified=_count_by_district(tksk.filter(person__certified_on__lte=on)),
-            n_volunteers=_count_by_district(volunteers),
-            n_volunteers_certified=_count_by_district(volunteers.filter(certified_on__lte=on)),
-        )
-        .order_by("name")
+    tksk = _grouped(
+        _assignments_on(on),
+        "district_id",
+        n=Count("pk"),
+        certified=Count("pk", filter=Q(person__certified_on__lte=on)),
+    )
+    volunteers = _grouped(
+        PsksPerson.objects.filter(active=True, kind__counts_as_volunteer=True),
+        "district_id",
+        n=Count("pk"),
+        certified=Count("pk", filter=Q(certified_on__lte=on)),
     )
     hide = _suppress(user)
     rows = []
-    totals = defaultdict(int)
-    for d in districts:
-        for key in ("tksk", "tksk_certified", "volunteers", "volunteers_certified"):
-            totals[key] += getattr(d, f"n_{key}")
+    totals = dict.fromkeys(("tksk", "tksk_certified", "volunteers", "volunteers_certified"), 0)
+    for d in _home_districts(user).order_by("name"):
+        t, v = tksk.get(d.code, {}), volunteers.get(d.code, {})
+        values = {
+            "tksk": t.get("n", 0),
+            "tksk_certified": t.get("certified", 0),
+            "volunteers": v.get("n", 0),
+            "volunteers_certified": v.get("certified", 0),
+        }
+        for key, value in values.items():
+            totals[key] += value
         rows.append(
             WorkerRecapRow(
-                code=d.code,
-                name=d.name,
-                tksk=hide(d.n_tksk),
-                tksk_certified=hide(d.n_tksk_certified),
-                volunteers=hide(d.n_volunteers),
-                volunteers_certified=hide(d.n_volunteers_certified),
+                code=d.code, name=d.name, **{key: hide(value) for key, value in values.items()}
             )
         )
-    return Recap(rows=rows, totals=dict(totals), on=on)
+    return Recap(rows=rows, totals=totals, on=on)
 
 
 @dataclass
@@ -192,40 +184,33 @@ class LksRecapRow:
 
 def lks_recap(*, user, on: datetime.date | None = None) -> Recap:
     """LKS per kecamatan: how many, how many with an accreditation valid on ``on``, how many
-    whose accreditation has lapsed, how many never accredited (LKjIP 3.13)."""
+    whose accreditation has lapsed, how many never accredited (LKjIP 3.13). Two queries."""
     on = on or timezone.localdate()
-    lks = PsksInstitution.objects.filter(active=True, kind__code=LKS_KIND)
-    accredited = lks.exclude(accreditation_grade="").filter(
-        accredited_on__lte=on, accreditation_valid_until__gte=on
-    )
-    expired = lks.exclude(accreditation_grade="").filter(accreditation_valid_until__lt=on)
-    never = lks.filter(accreditation_grade="")
-    districts = (
-        _home_districts(user)
-        .annotate(
-            n_total=_count_by_district(lks),
-            n_accredited=_count_by_district(accredited),
-            n_expired=_count_by_district(expired),
-            n_never=_count_by_district(never),
-        )
-        .order_by("name")
+    graded = ~Q(accreditation_grade="")
+    counts = _grouped(
+        PsksInstitution.objects.filter(active=True, kind__code=LKS_KIND),
+        "district_id",
+        total=Count("pk"),
+        accredited=Count(
+            "pk", filter=graded & Q(accredited_on__lte=on, accreditation_valid_until__gte=on)
+        ),
+        expired=Count("pk", filter=graded & Q(accreditation_valid_until__lt=on)),
+        never=Count("pk", filter=Q(accreditation_grade="")),
     )
     hide = _suppress(user)
-    rows, totals = [], defaultdict(int)
-    for d in districts:
-        for key in ("total", "accredited", "expired", "never"):
-            totals[key] += getattr(d, f"n_{key}")
+    rows = []
+    totals = dict.fromkeys(("total", "accredited", "expired", "never"), 0)
+    for d in _home_districts(user).order_by("name"):
+        row = counts.get(d.code, {})
+        values = {key: row.get(key, 0) for key in totals}
+        for key, value in values.items():
+            totals[key] += value
         rows.append(
             LksRecapRow(
-                code=d.code,
-                name=d.name,
-                total=hide(d.n_total),
-                accredited=hide(d.n_accredited),
-                expired=hide(d.n_expired),
-                never=hide(d.n_never),
+                code=d.code, name=d.name, **{key: hide(value) for key, value in values.items()}
             )
         )
-    return Recap(rows=rows, totals=dict(totals), on=on)
+    return Recap(rows=rows, totals=totals, on=on)
 
 
 # --- TKSK assignments and workload ----------------------------------------------------------
@@ -382,10 +367,20 @@ class InboxCounts:
 
 
 def inbox_counts(queryset: QuerySet[Submission]) -> InboxCounts:
-    """Counts of a (filtered) set of submissions by status and by form, in two queries."""
-    by_status = dict(
-        queryset.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    """Counts of a (filtered) set of submissions by status, late monthly reports, and forms
+    waiting for review by kind: two queries (one pass for the statuses and the late ones)."""
+    totals = queryset.order_by().aggregate(
+        **{
+            f"status_{value}": Count("pk", filter=Q(status=value))
+            for value in Submission.Status.values
+        },
+        late=Count("pk", filter=Q(is_late=True, kind=KIND_MONTHLY_REPORT)),
     )
+    by_status = {
+        value: totals[f"status_{value}"]
+        for value in Submission.Status.values
+        if totals[f"status_{value}"]
+    }
     by_kind = dict(
         queryset.filter(status__in=Submission.AWAITING_REVIEW)
         .order_by()
@@ -393,12 +388,11 @@ def inbox_counts(queryset: QuerySet[Submission]) -> InboxCounts:
         .annotate(n=Count("pk"))
         .values_list("kind", "n")
     )
-    late = queryset.filter(is_late=True, kind=KIND_MONTHLY_REPORT).count()
     return InboxCounts(
         by_status=by_status,
         by_kind=by_kind,
         awaiting=sum(by_status.get(s, 0) for s in Submission.AWAITING_REVIEW),
-        late=late,
+        late=totals["late"],
         total=sum(by_status.values()),
     )
 

@@ -200,7 +200,7 @@ def test_lks_recap_counts_accreditation_on_the_date(users, village_a, village_b)
 def test_recaps_take_a_fixed_number_of_queries(users, district_a, django_assert_max_num_queries):
     for _ in range(20):
         PsksPersonFactory(district=district_a)
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         selectors.psks_worker_recap(user=users["admin"])
     with django_assert_max_num_queries(2):
         selectors.lks_recap(user=users["admin"])

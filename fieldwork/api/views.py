@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import uuid
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -336,8 +337,6 @@ class ActivityEntryViewSet(
 
 
 def _is_uuid(value) -> bool:
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:

@@ -6,7 +6,6 @@ import datetime
 import hashlib
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
@@ -26,6 +25,7 @@ from accounts.access import (
     access_object,
     can_view_personal,
     has_permission,
+    is_api_client,
     require,
     restrict,
     user_district_code,
@@ -115,7 +115,6 @@ def home(request):
     else:
         reviewable = selectors.submission_list(user=user, action=Action.APPROVE)
         context.update(
-            counts=selectors.inbox_counts(selectors.submission_list(user=user)),
             can_review=can_review(user),
             reviewable_awaiting=reviewable.filter(status__in=Submission.AWAITING_REVIEW).count(),
             can_manage=can_manage(user),
@@ -571,7 +570,7 @@ def service_worker(request):
 
 def dashboard_panel(request) -> str | None:
     user = request.user
-    if not has_permission(user, Domain.FIELDWORK, Action.VIEW):
+    if not has_permission(user, Domain.FIELDWORK, Action.VIEW) or is_api_client(user):
         return None
     context = {"is_field_worker": bool(user_district_code(user))}
     if context["is_field_worker"]:
@@ -603,6 +602,3 @@ def dashboard_panel(request) -> str | None:
             over_limit=workload.summary["over_limit"],
         )
     return render_to_string("fieldwork/_dashboard_panel.html", context, request=request)
-
-
-__all__ = ["settings"]

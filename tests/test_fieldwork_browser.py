@@ -76,7 +76,7 @@ def test_tksk_sends_a_form_offline_and_sees_it_approved(
 
     # The connection returns: it is sent, exactly once.
     phone.context.set_offline(False)
-    phone.locator("[data-outbox-item][data-status='sent']").wait_for(timeout=20000)
+    phone.locator("[data-outbox-item][data-status='sent']").wait_for(timeout=30000)
     assert "Terkirim" in phone.locator("[data-outbox-item]").inner_text()
     phone.reload()
     phone.wait_for_selector("html[data-fieldwork-ready='1']", state="attached", timeout=20000)

@@ -36,6 +36,13 @@ self.addEventListener("activate", function (event) {
   );
 });
 
+// A page opened while the worker was being installed asks to be taken over.
+self.addEventListener("message", function (event) {
+  if (event.data && event.data.type === "claim") {
+    event.waitUntil(self.clients.claim());
+  }
+});
+
 function isStatic(url) {
   return url.pathname.indexOf("/static/") === 0 || CONFIG.precache.indexOf(url.pathname) >= 0;
 }

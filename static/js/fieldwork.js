@@ -289,12 +289,18 @@
   }
 
   var syncing = false;
+  var syncAgain = false;
 
   function syncAll() {
-    if (syncing || !navigator.onLine) {
+    if (!navigator.onLine) {
+      return Promise.resolve();
+    }
+    if (syncing) {
+      syncAgain = true; // e.g. the connection returned while a sending attempt was failing
       return Promise.resolve();
     }
     syncing = true;
+    syncAgain = false;
     var run = function () {
       return myEntries().then(function (entries) {
         var waiting = entries.filter(function (e) { return e.status === "waiting" || e.status === "sending"; });
@@ -313,7 +319,11 @@
     return locked.catch(function () {}).then(function () {
       syncing = false;
       return pruneSent();
-    }).then(renderOutbox);
+    }).then(renderOutbox).then(function () {
+      if (syncAgain) {
+        return syncAll();
+      }
+    });
   }
 
   function pruneSent() {
@@ -586,6 +596,19 @@
     }
     return navigator.serviceWorker.register(url, { scope: config.getAttribute("data-sw-scope") })
       .then(function () { return navigator.serviceWorker.ready; })
+      .then(function (registration) {
+        // A field page opened while the worker was being installed is not controlled yet:
+        // ask the worker to take it over, so that it is kept like the others.
+        if (navigator.serviceWorker.controller ||
+            location.pathname.indexOf(config.getAttribute("data-sw-scope")) !== 0) {
+          return undefined;
+        }
+        return new Promise(function (resolve) {
+          navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true });
+          registration.active.postMessage({ type: "claim" });
+          setTimeout(resolve, 5000);
+        });
+      })
       .catch(function () {});
   }
 

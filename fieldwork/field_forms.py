@@ -411,7 +411,7 @@ class DisasterIncidentForm(FieldForm):
         label=gettext_lazy("Urgent needs"),
         choices=UrgentNeed.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     urgent_needs_note = forms.CharField(
         label=gettext_lazy("Other urgent needs"), max_length=300, required=False

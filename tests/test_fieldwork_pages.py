@@ -177,3 +177,30 @@ def test_inbox_starts_with_the_forms_of_the_reviewers_bidang(client_for, users, 
     assert {s.kind for s in everything.context["page"]} == {KIND_DISASTER, KIND_REFERRAL}
     operator = client_for(users["operator"]).get("/lapangan/kotak-masuk/")
     assert len(operator.context["page"]) == 2
+
+
+def test_field_work_changes_appear_in_the_audit_trail(client_for, users, village_a, district_a):
+    from fieldwork import services
+    from fieldwork.models import PsksService
+
+    from .factories.fieldwork import kind_of
+
+    institution = services.psks_institution_create(
+        actor=users["operator"],
+        data={
+            "kind": kind_of("lks"),
+            "name": "LKS Audit Sejahtera",
+            "district": district_a,
+            "village": village_a,
+            "leader_name": "Hj. Aminah Audit",
+        },
+        services=list(PsksService.objects.filter(code="anak")),
+    )
+    approved_disaster(users["tksk"], users["kepala_bidang"], village_a)
+    admin_html = client_for(users["admin"]).get("/audit/").content.decode()
+    assert "LKS Audit Sejahtera" in admin_html and "Hj. Aminah Audit" in admin_html
+    assert "Formulir lapangan #" in admin_html  # the approval's reason on the incident
+    auditor = client_for(users["auditor"]).get("/audit/")
+    assert auditor.status_code == 200
+    assert "Hj. Aminah Audit" not in auditor.content.decode()  # a personal field, masked
+    assert institution.history.first().history_user == users["operator"]

@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 
 from welfare.concurrency import check_version
 
-from .access import Action, Domain, require
+from .access import Action, Domain, Role, require
 from .models import User
 
 USER_FIELDS = (
@@ -74,3 +74,21 @@ def api_token_rotate(*, actor, user: User) -> str:
     require(actor, Domain.ADMIN, Action.CHANGE)
     Token.objects.filter(user=user).delete()
     return Token.objects.create(user=user).key
+
+
+@transaction.atomic
+def tksk_scope_set(*, actor, user: User, district, is_active: bool = True) -> User:
+    """Set the kecamatan (the access scope) of a TKSK account, and whether it may log in.
+
+    Called by ``fieldwork.services`` in the transaction that starts or ends a TKSK assignment,
+    so that the account's scope always follows the active assignment; the caller has checked
+    its own permission to assign."""
+    if user.role != Role.TKSK:
+        raise ValueError("only a TKSK account has a kecamatan")
+    user.district = district
+    user.is_active = is_active
+    user.version += 1
+    user.full_clean()
+    user._history_user = actor
+    user.save()
+    return user

@@ -5,4 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class FieldworkConfig(AppConfig):
     name = "fieldwork"
     verbose_name = _("Field workers (TKSK and PSKS)")
-    nav_items: list = []
+    # (label, url name, icon, domain, action); see welfare.navigation.
+    nav_items = [
+        (_("Field work"), "fieldwork:home", "phone", "fieldwork", "view"),
+        (_("PSKS"), "fieldwork:psks_people", "people", "fieldwork", "view"),
+    ]
+    dashboard_panel = "fieldwork.views.dashboard_panel"
+    # Data migrations seeding reference data (re-run by the tests after a flush).
+    reference_seeds = [
+        ("fieldwork.migrations.0002_seed_reference", "seed_kinds", "fieldwork.PsksKind"),
+        ("fieldwork.migrations.0002_seed_reference", "seed_services", "fieldwork.PsksService"),
+    ]
+
+    def ready(self) -> None:
+        from . import builtin_kinds
+
+        builtin_kinds.register()

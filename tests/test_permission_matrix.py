@@ -103,6 +103,7 @@ def test_tksk_cannot_reach_another_kecamatan(name, ctx, client_for):
             f"{name} shows kecamatan B's data to TKSK A"
         )
     else:
+        # 405: the URL only takes writes (a review, a resend); the writes are checked below.
         assert response.status_code in (403, 404, 405), (
             f"{name}: TKSK A read B's data ({response.status_code})"
         )

@@ -337,3 +337,12 @@ WELFARE_PERSONAL_DATA_ROLES = env_list(
 WELFARE_METRICS_TOKEN = os.environ.get("WELFARE_METRICS_TOKEN", "")
 # Statistics below this count are suppressed for API clients (no person can be singled out).
 WELFARE_SMALL_COUNT_THRESHOLD = int(os.environ.get("WELFARE_SMALL_COUNT_THRESHOLD", "5"))
+
+# --- Field work (fieldwork) -----------------------------------------------------------------
+# Names of the field work enums in the API schema (two models have a "status").
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "SubmissionStatusEnum": "fieldwork.models.SubmissionStatus",
+        "ReferralStatusEnum": "fieldwork.models.ReferralStatus",
+    }
+)

@@ -1,0 +1,49 @@
+"""The demo of field work: the 28 demo TKSK accounts get their assignments, the registry
+matches the LKjIP's shape, field forms exist in every state, and a second run changes nothing."""
+
+import io
+
+import pytest
+
+from accounts import demo as accounts_demo
+from accounts.access import Role
+from accounts.models import User
+from fieldwork import demo, selectors
+from fieldwork.models import DisasterIncident, PsksPerson, Submission, TkskAssignment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_is_complete_consistent_and_idempotent(regions):
+    out = io.StringIO()
+    accounts_demo.seed(stdout=out)
+    demo.seed(stdout=out)
+    counts = (
+        PsksPerson.objects.count(),
+        Submission.objects.count(),
+        TkskAssignment.objects.count(),
+    )
+    tksk_accounts = User.objects.filter(role=Role.TKSK, username__startswith="tksk.")
+    assert tksk_accounts.count() == 28
+    for account in tksk_accounts:
+        assignment = TkskAssignment.objects.get(person__user=account, ended_on=None)
+        assert assignment.district_id == account.district_id and account.is_active
+    assert selectors.tksk_account_mismatches() == []
+    statuses = set(Submission.objects.values_list("status", flat=True))
+    assert statuses == {"submitted", "returned", "resubmitted", "approved", "rejected"}
+    assert DisasterIncident.objects.count() >= 2
+    admin = User.objects.get(username="admin")
+    assert selectors.psks_worker_recap(user=admin).totals["tksk"] == 28
+    assert selectors.psks_worker_recap(user=admin).totals["tksk_certified"] == 11
+    assert selectors.lks_recap(user=admin).totals == {
+        "total": 40,
+        "accredited": 5,
+        "expired": 11,
+        "never": 24,
+    }
+    demo.seed(stdout=out)
+    assert counts == (
+        PsksPerson.objects.count(),
+        Submission.objects.count(),
+        TkskAssignment.objects.count(),
+    )

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+NIL = Decimal("0.00")  # a percentage that could not be computed
 
 
 class Direction(StrEnum):
@@ -144,23 +145,23 @@ def capaian(
     target = to_decimal(target)
     realization = to_decimal(realization)
     if target is None:
-        return Percent(ZERO, Reason.NO_TARGET)
+        return Percent(NIL, Reason.NO_TARGET)
     if realization is None:
-        return Percent(ZERO, Reason.NO_REALIZATION, missing_detail)
+        return Percent(NIL, Reason.NO_REALIZATION, missing_detail)
     if Direction(direction) == Direction.HIGHER:
         if target == 0:
-            return Percent(ZERO, Reason.ZERO_TARGET)
+            return Percent(NIL, Reason.ZERO_TARGET)
         result = realization / target * HUNDRED
         return Percent(round2(result), Reason.ZERO_REALIZATION if realization == 0 else None)
     if LowerFormula(lower_formula) == LowerFormula.RATIO:
         if realization == 0:
-            return Percent(ZERO, Reason.ZERO_REALIZATION_RATIO)
+            return Percent(NIL, Reason.ZERO_REALIZATION_RATIO)
         return Percent(round2(target / realization * HUNDRED))
     if target == 0:
-        return Percent(ZERO, Reason.ZERO_TARGET)
+        return Percent(NIL, Reason.ZERO_TARGET)
     result = (2 * target - realization) / target * HUNDRED
     if result < 0:
-        return Percent(ZERO, Reason.BELOW_ZERO)
+        return Percent(NIL, Reason.BELOW_ZERO)
     return Percent(round2(result))
 
 
@@ -382,7 +383,7 @@ def absorption(*, realization, pagu) -> Percent:
     pagu = to_decimal(pagu)
     realization = to_decimal(realization) or ZERO
     if not pagu:
-        return Percent(ZERO, Reason.NO_PAGU)
+        return Percent(NIL, Reason.NO_PAGU)
     return Percent(round2(realization / pagu * HUNDRED))
 
 
@@ -400,7 +401,7 @@ def spm_percent(*, served, target_group) -> Percent:
     target_group = to_decimal(target_group)
     served = to_decimal(served) or ZERO
     if not target_group:
-        return Percent(ZERO, Reason.NO_TARGET_GROUP)
+        return Percent(NIL, Reason.NO_TARGET_GROUP)
     return Percent(round2(served / target_group * HUNDRED))
 
 
@@ -486,5 +487,5 @@ def average_capaian(values: Sequence) -> Averaged:
     members = [round2(v) for v in values if to_decimal(v) is not None]
     result = mean(members)
     if result is None:
-        return Averaged(ZERO, [], Reason.NO_MEMBERS)
+        return Averaged(NIL, [], Reason.NO_MEMBERS)
     return Averaged(result, members)

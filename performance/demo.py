@@ -19,8 +19,10 @@ exists). Rows are written in bulk; the figures follow the same rules as the serv
 from __future__ import annotations
 
 import datetime
+import hashlib
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,6 +35,7 @@ from .models import (
     AgreementTarget,
     BudgetLine,
     BudgetRealization,
+    Evidence,
     Indicator,
     Kegiatan,
     Program,
@@ -185,6 +188,7 @@ class Demo:
         self._realizations_2026(new)
         created = Realization.objects.bulk_create(self.realizations)
         Realization.history.bulk_history_create(created)
+        self._evidence(created)
         self._computed_absorption(new)
         self._spm()
 
@@ -805,6 +809,31 @@ class Demo:
         created = Realization.objects.bulk_create(rows)
         Realization.history.bulk_history_create(created)
 
+    def _evidence(self, rows) -> None:
+        """A small PDF as the evidence of the 2025 IKU and of what awaits approval."""
+        wanted = [
+            r
+            for r in rows
+            if (r.year == 2025 and r.indicator.is_iku and r.value is not None)
+            or r.status == Realization.Status.SUBMITTED
+        ]
+        for row in wanted:
+            uploader = row.entered_by or self.admin
+            if uploader is None:  # the demo users are missing (a test): no file
+                continue
+            title = f"Bukti dukung {row.indicator.code} triwulan {row.quarter} {row.year}"
+            content = demo_pdf(title)
+            evidence = Evidence(
+                realization=row,
+                original_name=f"bukti-{row.indicator.code.lower()}-tw{row.quarter}-{row.year}.pdf",
+                content_type="application/pdf",
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                uploaded_by=uploader,
+            )
+            evidence.file.save(evidence.original_name, ContentFile(content), save=False)
+            evidence.save()
+
     # --- SPM -----------------------------------------------------------------------------------
 
     def _spm(self) -> None:
@@ -820,3 +849,29 @@ class Demo:
             for year, rows in figures.items()
             for code, (group, served) in rows.items()
         )
+
+
+def demo_pdf(text: str) -> bytes:
+    """A one-page PDF showing ``text`` (ASCII), built by hand: a valid file for the demo."""
+    stream = f"BT /F1 14 Tf 72 760 Td ({text}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)

@@ -374,7 +374,7 @@ class BudgetFigures:
     lines: int = 0
     months: list[Decimal] = field(default_factory=lambda: [ZERO] * 12)
     absorption: calc.Percent = field(
-        default_factory=lambda: calc.Percent(ZERO, calc.Reason.NO_PAGU)
+        default_factory=lambda: calc.Percent(calc.NIL, calc.Reason.NO_PAGU)
     )
     effectiveness: calc.BandSpec | None = None
 
@@ -659,7 +659,7 @@ def _chain_members(
 
 def _point(indicator: Indicator, year: int, member: int | None, targets, realizations):
     if member is None:
-        return YearPoint(year, None, None, None, calc.Percent(ZERO, calc.Reason.NO_TARGET))
+        return YearPoint(year, None, None, None, calc.Percent(calc.NIL, calc.Reason.NO_TARGET))
     target = targets.get((member, year), TargetSet()).yearly
     realized = calc.aggregate(
         indicator.aggregation, _approved_figures(realizations.get((member, year), []))
@@ -1093,7 +1093,7 @@ def spm_summary(*, year: int) -> SpmSummary:
                         served=current.served_count, target_group=current.target_group_count
                     )
                     if current
-                    else calc.Percent(ZERO, calc.Reason.NO_REALIZATION)
+                    else calc.Percent(calc.NIL, calc.Reason.NO_REALIZATION)
                 ),
                 previous_percent=(
                     calc.spm_percent(

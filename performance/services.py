@@ -65,6 +65,19 @@ def _save(instance, actor) -> None:
     instance.save()
 
 
+def _save_realization(realization: Realization, actor) -> None:
+    """A realization's fields are checked by the service (quarter, figures, the row lock keeps
+    one entry per quarter): skip the per-field foreign-key and uniqueness queries of
+    ``full_clean``; the database constraints stay the last guard."""
+    realization._history_user = actor
+    realization.full_clean(
+        exclude=["indicator", "entered_by", "reviewed_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    realization.save()
+
+
 def _planner(actor, renstra: Renstra, action: str = Action.CHANGE) -> None:
     """The plan, agreements and budget are changed by the unit keeping the Renstra."""
     require(actor, Domain.PERFORMANCE, action)
@@ -580,7 +593,7 @@ def realization_save(
         realization.unavailable_reason = ""
     if realization.entered_by_id is None:
         realization.entered_by = actor
-    _save(realization, actor)
+    _save_realization(realization, actor)
     for upload in uploads:
         _evidence_add(actor, realization, upload)
     if submit:
@@ -647,7 +660,7 @@ def _submit(actor, realization: Realization) -> None:
     realization.status = Realization.Status.SUBMITTED
     realization.submitted_at = timezone.now()
     realization.review_note = ""
-    _save(realization, actor)
+    _save_realization(realization, actor)
 
 
 @transaction.atomic
@@ -676,7 +689,7 @@ def realization_approve(*, actor, realization: Realization, version, note: str =
     realization.reviewed_by = actor
     realization.reviewed_at = timezone.now()
     realization.review_note = (note or "").strip()
-    _save(realization, actor)
+    _save_realization(realization, actor)
     return realization
 
 
@@ -696,7 +709,7 @@ def realization_return(*, actor, realization: Realization, version, note: str) -
     realization.reviewed_by = actor
     realization.reviewed_at = timezone.now()
     realization.review_note = note.strip()
-    _save(realization, actor)
+    _save_realization(realization, actor)
     return realization
 
 
@@ -748,7 +761,7 @@ def realization_compute(*, actor, indicator: Indicator, year: int, quarter: int)
         realization.unavailable_reason = result.provenance or _("The source has no data yet.")
     else:
         realization.unavailable_reason = ""
-    _save(realization, actor)
+    _save_realization(realization, actor)
     return realization
 
 

@@ -918,31 +918,41 @@ class RealizationImporter(Importer):
 
     def run(self, workbook) -> None:
         rows = read_rows(workbook, self.sheets[0], self.report)
-        self.indicators: dict[tuple[int, str], Indicator] = {}
+        self.by_year: dict[int, dict[str, Indicator]] = {}
+        self.versions: dict[tuple[int, int, int], tuple[int, int]] = {}
         for position, (line_no, row) in enumerate(rows, start=1):
             self.row(self.sheets[0].name, line_no, lambda row=row: self._realization(row))
             if position % 20 == 0:
                 self.progress(int(95 * position / len(rows)), _("Realizations"))
 
     def _indicator(self, year: int, code: str) -> Indicator:
-        key = (year, code)
-        if key not in self.indicators:
+        """The indicator of the Renstra of ``year`` (each Renstra's indicators are read once)."""
+        if year not in self.by_year:
             renstra = selectors.renstra_for_year(year)
-            indicator = (
-                Indicator.objects.filter(renstra=renstra, code=code)
-                .select_related("renstra")
-                .first()
+            self.by_year[year] = (
+                {
+                    i.code: i
+                    for i in Indicator.objects.filter(renstra=renstra).select_related("renstra")
+                }
                 if renstra
-                else None
+                else {}
             )
-            if indicator is None:
-                raise CellError(
-                    "kode_indikator",
-                    _("No indicator %(code)s in the Renstra of %(year)s.")
-                    % {"code": code, "year": year},
-                )
-            self.indicators[key] = indicator
-        return self.indicators[key]
+            self.versions.update(
+                {
+                    (indicator_id, year, quarter): (pk, version)
+                    for pk, indicator_id, quarter, version in Realization.objects.filter(
+                        year=year, indicator__renstra=renstra
+                    ).values_list("pk", "indicator_id", "quarter", "version")
+                }
+            )
+        indicator = self.by_year[year].get(code)
+        if indicator is None:
+            raise CellError(
+                "kode_indikator",
+                _("No indicator %(code)s in the Renstra of %(year)s.")
+                % {"code": code, "year": year},
+            )
+        return indicator
 
     def _realization(self, row: dict) -> Realization:
         year = integer(row, "tahun", required=True)
@@ -950,9 +960,7 @@ class RealizationImporter(Importer):
         if quarter not in calc.QUARTERS:
             raise CellError("triwulan", _("The quarter must be 1, 2, 3 or 4."))
         indicator = self._indicator(year, text(row, "kode_indikator", required=True))
-        existing = Realization.objects.filter(
-            indicator=indicator, year=year, quarter=quarter
-        ).first()
+        existing = self.versions.get((indicator.pk, year, quarter))
         data = {
             "unavailable_reason": text(row, "alasan_belum_tersedia"),
             "obstacles": text(row, "faktor_penghambat"),
@@ -967,14 +975,16 @@ class RealizationImporter(Importer):
                 "denominator": number(row, "penyebut"),
             }
         self.report.count(_("Realizations updated") if existing else _("Realizations created"))
-        return services.realization_save(
+        saved = services.realization_save(
             actor=self.actor,
             indicator=indicator,
             year=year,
             quarter=quarter,
             data=data,
-            version=existing.version if existing else None,
+            version=existing[1] if existing else None,
         )
+        self.versions[(indicator.pk, year, quarter)] = (saved.pk, saved.version)
+        return saved
 
 
 IMPORTERS: dict[str, type[Importer]] = {

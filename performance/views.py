@@ -178,7 +178,7 @@ def dashboard(request):
             "summary": summary,
             "trend": trend,
             "basis": basis,
-            "pending": selectors.pending_approvals(user=request.user).count()
+            "pending": selectors.pending_approvals(user=request.user).filter(year=year).count()
             if has_permission(request.user, P, Action.APPROVE)
             else 0,
             "chart_url": reverse("performance:chart_data") + f"?year={year}&basis={basis}",

@@ -39,7 +39,7 @@ def test_summary_for_an_api_client(lebak, users, api_for):
     )  # fmt: skip
     assert ikm["efisiensi"] == "4.45"
     sakip = indicators["IKU-1"]
-    assert sakip["capaian"] == "0" and "Maret 2026" in sakip["capaian_note"]
+    assert sakip["capaian"] == "0.00" and "Maret 2026" in sakip["capaian_note"]
     assert len(ikm["quarters"]) == 4 and ikm["previous_year"]["year"] == 2024
     assert [(s["code"], s["capaian"], s["rating"]) for s in body["sasaran"]] == [
         ("S1", "49.77", "Sangat Rendah"),

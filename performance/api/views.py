@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -68,16 +69,16 @@ def _year(request) -> int:
     try:
         year = int(value)
     except ValueError as exc:
-        raise ApiValidationError({"year": ["Tahun harus berupa angka, misalnya 2025."]}) from exc
+        raise ApiValidationError({"year": [_("The year must be a number, e.g. 2025.")]}) from exc
     if not 2000 <= year <= 2100:
-        raise ApiValidationError({"year": ["Tahun harus antara 2000 dan 2100."]})
+        raise ApiValidationError({"year": [_("The year must be between 2000 and 2100.")]})
     return year
 
 
 def _basis(request) -> str:
     basis = request.query_params.get("basis") or selectors.LATEST
     if basis not in selectors.BASES:
-        raise ApiValidationError({"basis": ["Gunakan latest, murni atau perubahan."]})
+        raise ApiValidationError({"basis": [_("Use latest, murni or perubahan.")]})
     return basis
 
 
@@ -88,7 +89,7 @@ def _int_param(request, name: str) -> int | None:
     try:
         return int(value)
     except ValueError as exc:
-        raise ApiValidationError({name: ["Harus berupa angka."]}) from exc
+        raise ApiValidationError({name: [_("Must be a number.")]}) from exc
 
 
 # --- Representations of selector results ------------------------------------------------------
@@ -229,7 +230,7 @@ class SummaryView(APIView):
         year, basis = _year(request), _basis(request)
         summary = selectors.year_summary(year=year, basis=basis)
         if summary is None:
-            raise NotFound(f"Belum ada Renstra yang mencakup tahun {year}.")
+            raise NotFound(_("No Renstra covers %(year)s.") % {"year": year})
         return Response(summary_data(summary))
 
 
@@ -517,7 +518,11 @@ class RealizationViewSet(
         ).first()
         if existing is not None:
             raise DjangoValidationError(
-                {"quarter": "Realisasi triwulan ini sudah ada: ubah dengan PATCH dan versinya."}
+                {
+                    "quarter": _(
+                        "This quarter's realization exists: change it with PATCH and its version."
+                    )
+                }
             )
         return self._respond(self._save(data, None), status.HTTP_201_CREATED)
 
@@ -533,7 +538,7 @@ class RealizationViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         if "version" not in request.data:
-            raise DjangoValidationError({"version": "Kirim versi data yang Anda ubah."})
+            raise DjangoValidationError({"version": _("Send the version of the data you change.")})
         figures = {"value", "numerator", "denominator"} & set(request.data)
         if not figures:
             for name in ("value", "numerator", "denominator"):
@@ -611,7 +616,7 @@ class BudgetViewSet(
         try:
             months = {int(k): v for k, v in months_raw.items()}
         except ValueError as exc:
-            raise ApiValidationError({"months": ["Bulan ditulis 1 sampai 12."]}) from exc
+            raise ApiValidationError({"months": [_("A month is 1 to 12.")]}) from exc
         services.budget_line_save(
             actor=request.user, data=data, months=months, line=line, version=version
         )

@@ -1,0 +1,50 @@
+"""Template helpers of the performance pages: figures as entered, bands as badges."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html
+
+from welfare import formatting
+
+register = template.Library()
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+@register.filter
+def val(value, empty="-"):
+    """A target or realization with the decimals it was given (8,03; 10.002; 84,61)."""
+    if value is None or value == "":
+        return empty
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    exponent = number.normalize().as_tuple().exponent
+    decimals = min(4, max(0, -exponent)) if isinstance(exponent, int) else 0
+    return formatting.format_number(number, decimals)
+
+
+@register.filter
+def roman(quarter):
+    return ROMAN.get(quarter, quarter)
+
+
+@register.simple_tag
+def band(spec, empty="-"):
+    """A rating or effectiveness band as a coloured badge."""
+    if spec is None:
+        return empty
+    text_class = " text-dark" if spec.tone in ("warning", "info") else ""
+    return format_html(
+        '<span class="badge text-bg-{}{}">{}</span>', spec.tone, text_class, spec.label
+    )
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def month_name(number):
+    from performance.forms import MONTHS
+
+    return MONTHS[int(number) - 1]

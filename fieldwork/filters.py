@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import Action, restrict
 from regions.models import District
+from welfare.api.params import YearFilter
 
 from .kinds import kind_choices
 from .models import (
@@ -167,7 +168,7 @@ class DisasterIncidentFilter(django_filters.FilterSet):
     disaster_type = django_filters.ChoiceFilter(
         label=_("Type"), choices=DisasterType.choices, empty_label=_("All types")
     )
-    year = django_filters.NumberFilter(label=_("Year"), field_name="occurred_on__year")
+    year = YearFilter(field_name="occurred_on__year")
     date_from = django_filters.DateFilter(
         label=_("From"), field_name="occurred_on", lookup_expr="gte"
     )
@@ -190,7 +191,7 @@ class ReferralFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Referral.Status.choices, empty_label=_("All statuses")
     )
-    year = django_filters.NumberFilter(label=_("Year"), field_name="referred_on__year")
+    year = YearFilter(field_name="referred_on__year")
 
     class Meta:
         model = Referral

@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (the demo tables read best one row per line)
 """Demo: SAKIP of Dinas Sosial Kabupaten Lebak.
 
 Two strategic plans (Renstra 2019-2024 and 2025-2029), the agreements of 2021-2026 (2025 with

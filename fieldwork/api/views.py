@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from accounts.access import Action, Domain, user_district_code
 from accounts.api.permissions import DomainPermission, RestrictedQuerysetMixin
+from welfare.api.params import object_body, year_param
 
 from .. import selectors, services
 from ..field_forms import describe_form
@@ -60,7 +61,7 @@ def _form_errors(form) -> dict:
 
 
 def _payload(request) -> dict:
-    value = request.data.get("payload")
+    value = object_body(request).get("payload")
     if isinstance(value, str):
         try:
             value = json.loads(value or "{}")
@@ -290,7 +291,7 @@ class ActivityEntryViewSet(
     )
     def create(self, request):
         user = request.user
-        key = request.data.get("client_key")
+        key = object_body(request).get("client_key")
         if key:
             existing = (
                 ActivityEntry.objects.filter(tksk=user, client_key=key).first()
@@ -403,10 +404,7 @@ DATE = OpenApiParameter("date", OpenApiTypes.DATE, description="Reference date (
 
 
 def _year(request) -> int:
-    try:
-        return int(request.query_params.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
+    return year_param(request, default=lambda: timezone.localdate().year)
 
 
 def _date(request) -> datetime.date:

@@ -33,6 +33,7 @@ from performance.models import (
     Sasaran,
     Tujuan,
 )
+from welfare.api.params import year_param
 
 from .serializers import (
     AgreementSerializer,
@@ -63,16 +64,7 @@ BASIS = OpenApiParameter(
 
 
 def _year(request) -> int:
-    value = request.query_params.get("year")
-    if value in (None, ""):
-        return selectors.default_year()
-    try:
-        year = int(value)
-    except ValueError as exc:
-        raise ApiValidationError({"year": [_("The year must be a number, e.g. 2025.")]}) from exc
-    if not 2000 <= year <= 2100:
-        raise ApiValidationError({"year": [_("The year must be between 2000 and 2100.")]})
-    return year
+    return year_param(request, default=selectors.default_year)
 
 
 def _basis(request) -> str:

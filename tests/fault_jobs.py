@@ -20,3 +20,13 @@ def slow_write(job, progress):
             progress(int(100 * (index + 1) / ROWS), f"baris {index + 1}")
             time.sleep(float(job.params.get("delay", 0)))
     return {"rows": ROWS}
+
+
+@register_job("test_report_file")
+def report_file(job, progress):
+    from django.core.files.base import ContentFile
+
+    progress(50, "menulis")
+    time.sleep(1)  # long enough that both workers get a share
+    job.result_file.save("laporan.txt", ContentFile(f"laporan {job.title}".encode()), save=False)
+    return {"summary": "selesai"}

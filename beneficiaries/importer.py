@@ -1,0 +1,722 @@
+"""Import of a district's registry file (DTSEN-style, one row per person) - set-based.
+
+Steps (the page's background job, ``manage.py registry_import`` and the API all call
+``run_import``):
+
+1. **Read and check each row** (streaming, ``welfare.tabular``): identity numbers, dates
+   (Excel serials too), sex, desil, the NIK's date and sex against the birth date and sex.
+   Good rows are written to a temporary staging table - with ``COPY`` on PostgreSQL, in
+   batches elsewhere; nothing of the file is held in memory.
+2. **Check the rows together, in SQL**: the village code exists in the home regency, the NIK's
+   kecamatan exists, a NIK appears once in the file, the rows of one No. KK name one village.
+3. **Report** every problem as (row, column, message); the report and the file of refused rows
+   (the rows as sent, with a column saying what is wrong) are stored on the ``ImportBatch``.
+4. **Save** (when asked): all or nothing, or - when the user chooses it - the valid rows, with
+   the others returned in the file of refused rows. Households are upserted by No. KK, persons
+   by NIK (``INSERT ... ON CONFLICT ... DO UPDATE ... WHERE`` something differs), so importing
+   the same file twice changes nothing. Changed rows carry the batch (``import_batch``) so
+   that their page says which import changed them; desil changes go to ``DesilRecord``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.access import Action, Domain, require
+from welfare import tabular
+from welfare.tabular import CellError, Column, RowErrors, TabularError
+
+from .models import DisabilitySeverity, ImportBatch, Relationship, Sex, Source, normalize_name
+
+COLUMNS = [
+    Column(
+        "no_kk",
+        gettext_lazy("No. KK"),
+        required=True,
+        aliases=("nokk", "nomor kk"),
+        example="3602141201150001",
+    ),
+    Column(
+        "nik", gettext_lazy("NIK"), required=True, aliases=("no nik",), example="3602145203850001"
+    ),
+    Column(
+        "name",
+        gettext_lazy("Nama"),
+        required=True,
+        aliases=("nama lengkap",),
+        example="Siti Aminah",
+    ),
+    Column("sex", gettext_lazy("Jenis Kelamin"), required=True, aliases=("jk", "l/p"), example="P"),
+    Column("birth_place", gettext_lazy("Tempat Lahir"), example="Lebak"),
+    Column(
+        "birth_date",
+        gettext_lazy("Tanggal Lahir"),
+        required=True,
+        aliases=("tgl lahir",),
+        example="12-03-1985",
+    ),
+    Column(
+        "relationship",
+        gettext_lazy("Hubungan Keluarga"),
+        aliases=("shdk", "hubungan"),
+        example="Kepala Keluarga",
+    ),
+    Column(
+        "village",
+        gettext_lazy("Kode Desa"),
+        required=True,
+        aliases=("kode desa/kelurahan", "kode wilayah"),
+        example="36.02.14.1001",
+    ),
+    Column("address", gettext_lazy("Alamat"), example="Kp. Pasir No. 3"),
+    Column("rt", gettext_lazy("RT"), example="003"),
+    Column("rw", gettext_lazy("RW"), example="001"),
+    Column("desil", gettext_lazy("Desil"), aliases=("desil dtsen",), example="2"),
+    Column(
+        "desil_date", gettext_lazy("Tanggal Desil"), aliases=("tgl desil",), example="01-08-2026"
+    ),
+    Column("life", gettext_lazy("Status Hidup"), aliases=("status",), example="Hidup"),
+    Column("death_date", gettext_lazy("Tanggal Meninggal"), example=""),
+    Column("disability", gettext_lazy("Jenis Disabilitas"), aliases=("disabilitas",), example=""),
+    Column("severity", gettext_lazy("Tingkat Disabilitas"), example=""),
+    Column("phone", gettext_lazy("No. HP"), aliases=("telepon", "no telepon"), example=""),
+]
+
+SEX_VALUES = {
+    "l": Sex.MALE,
+    "lk": Sex.MALE,
+    "laki-laki": Sex.MALE,
+    "laki laki": Sex.MALE,
+    "pria": Sex.MALE,
+    "1": Sex.MALE,
+    "p": Sex.FEMALE,
+    "pr": Sex.FEMALE,
+    "perempuan": Sex.FEMALE,
+    "wanita": Sex.FEMALE,
+    "2": Sex.FEMALE,
+}
+RELATIONSHIP_VALUES = {
+    "kepala keluarga": Relationship.HEAD,
+    "kepala": Relationship.HEAD,
+    "kk": Relationship.HEAD,
+    "1": Relationship.HEAD,
+    "istri": Relationship.SPOUSE,
+    "suami": Relationship.SPOUSE,
+    "istri/suami": Relationship.SPOUSE,
+    "suami/istri": Relationship.SPOUSE,
+    "pasangan": Relationship.SPOUSE,
+    "2": Relationship.SPOUSE,
+    "anak": Relationship.CHILD,
+    "3": Relationship.CHILD,
+    "menantu": Relationship.CHILD_IN_LAW,
+    "cucu": Relationship.GRANDCHILD,
+    "orang tua": Relationship.PARENT,
+    "orangtua": Relationship.PARENT,
+    "mertua": Relationship.PARENT_IN_LAW,
+    "famili lain": Relationship.OTHER_FAMILY,
+    "famili": Relationship.OTHER_FAMILY,
+    "pembantu": Relationship.HOUSEHOLD_HELP,
+    "lainnya": Relationship.OTHER,
+    "": "",
+}
+DISABILITY_VALUES = {
+    "fisik": "p",
+    "intelektual": "i",
+    "mental": "m",
+    "sensorik": "s",
+    "netra": "s",
+    "rungu": "s",
+    "wicara": "s",
+    "daksa": "p",
+    "grahita": "i",
+}
+LIFE_VALUES = {"": False, "hidup": False, "meninggal": True, "meninggal dunia": True, "mati": True}
+
+STAGE_COLUMNS = (
+    "line",
+    "no_kk",
+    "village_code",
+    "address",
+    "rt",
+    "rw",
+    "desil",
+    "desil_date",
+    "nik",
+    "nik_district",
+    "name",
+    "name_norm",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "relationship",
+    "deceased",
+    "death_date",
+    "dis_p",
+    "dis_i",
+    "dis_m",
+    "dis_s",
+    "severity",
+    "phone",
+)
+STAGE = "registry_import_stage"
+COPY_BATCH = 20000
+
+
+def template_file(fmt: str = "xlsx") -> bytes:
+    """The import template: the headers and one example row (all cells Text)."""
+    return tabular.write_template(COLUMNS, fmt=fmt, examples=[[c.example for c in COLUMNS]])
+
+
+def _label(key: str) -> str:
+    return str(next(c.header for c in COLUMNS if c.key == key))
+
+
+class _RowChecker:
+    """Turns one raw row into a staging tuple or records its problems (no database access)."""
+
+    def __init__(self, errors: RowErrors):
+        self.errors = errors
+        self.labels = {c.key: _label(c.key) for c in COLUMNS}
+        self.today = timezone.localdate()
+
+    def __call__(self, number: int, row: dict) -> tuple | None:
+        problems: list[tuple[str, str, object]] = []
+        L = self.labels
+
+        def cell(key, func):
+            try:
+                return func(row.get(key))
+            except CellError as exc:
+                problems.append((L[key], exc.message, row.get(key)))
+                return None
+
+        no_kk = cell("no_kk", lambda v: tabular.parse_digits(v, length=16, label=L["no_kk"]))
+        nik = cell("nik", lambda v: tabular.parse_digits(v, length=16, label=L["nik"]))
+        name = " ".join(tabular.clean_text(row.get("name")).split())
+        if not name:
+            problems.append((L["name"], _("%(label)s is empty.") % {"label": L["name"]}, ""))
+        elif len(name) > 150:
+            problems.append((L["name"], _("The name is longer than 150 characters."), name[:40]))
+        sex_raw = tabular.clean_text(row.get("sex")).lower()
+        sex = SEX_VALUES.get(sex_raw)
+        if sex is None:
+            problems.append(
+                (
+                    L["sex"],
+                    _("Write L (laki-laki) or P (perempuan); %(value)s is not understood.")
+                    % {"value": sex_raw or "-"},
+                    row.get("sex"),
+                )
+            )
+        birth_date = cell(
+            "birth_date", lambda v: tabular.parse_date(v, label=L["birth_date"], required=True)
+        )
+        if birth_date and birth_date > self.today:
+            problems.append(
+                (L["birth_date"], _("The date of birth is in the future."), row.get("birth_date"))
+            )
+        village = tabular.clean_text(row.get("village")).replace(".", "").replace(" ", "")
+        if len(village) != 10 or not village.isdigit():
+            problems.append(
+                (
+                    L["village"],
+                    _("The village code must have 10 digits, e.g. 36.02.14.1001."),
+                    row.get("village"),
+                )
+            )
+            village_code = ""
+        else:
+            village_code = f"{village[0:2]}.{village[2:4]}.{village[4:6]}.{village[6:10]}"
+        desil = cell(
+            "desil", lambda v: tabular.parse_int(v, label=L["desil"], minimum=1, maximum=10)
+        )
+        desil_date = cell("desil_date", lambda v: tabular.parse_date(v, label=L["desil_date"]))
+        if desil and not desil_date:
+            problems.append(
+                (
+                    L["desil_date"],
+                    _("Give the date of the desil (the DTSEN ranking it comes from)."),
+                    "",
+                )
+            )
+        relationship_raw = tabular.clean_text(row.get("relationship")).lower()
+        relationship = RELATIONSHIP_VALUES.get(relationship_raw)
+        if relationship is None:
+            problems.append(
+                (
+                    L["relationship"],
+                    _(
+                        "The relationship %(value)s is not known (e.g. Kepala Keluarga, Istri, Anak)."
+                    )
+                    % {"value": relationship_raw},
+                    row.get("relationship"),
+                )
+            )
+        life_raw = tabular.clean_text(row.get("life")).lower()
+        deceased = LIFE_VALUES.get(life_raw)
+        if deceased is None:
+            problems.append((L["life"], _("Write Hidup or Meninggal."), row.get("life")))
+        death_date = cell("death_date", lambda v: tabular.parse_date(v, label=L["death_date"]))
+        if deceased and not death_date:
+            problems.append((L["death_date"], _("Give the date of death."), ""))
+        if death_date and not deceased:
+            deceased = True
+        disabilities = set()
+        for part in (
+            tabular.clean_text(row.get("disability"))
+            .lower()
+            .replace("/", ",")
+            .replace(";", ",")
+            .split(",")
+        ):
+            part = part.strip()
+            if not part or part in ("-", "tidak", "tidak ada"):
+                continue
+            code = DISABILITY_VALUES.get(part)
+            if code is None:
+                problems.append(
+                    (
+                        L["disability"],
+                        _(
+                            "The disability type %(value)s is not known (fisik, intelektual, mental, sensorik)."
+                        )
+                        % {"value": part},
+                        row.get("disability"),
+                    )
+                )
+            else:
+                disabilities.add(code)
+        severity = tabular.clean_text(row.get("severity")).lower()
+        if severity and severity not in DisabilitySeverity.values:
+            problems.append((L["severity"], _("Write ringan, sedang or berat."), severity))
+        rt = tabular.clean_text(row.get("rt"))
+        rw = tabular.clean_text(row.get("rw"))
+        for key, value in (("rt", rt), ("rw", rw)):
+            if value and (not value.isdigit() or len(value) > 3):
+                problems.append((L[key], _("RT and RW are numbers, e.g. 003."), value))
+        if nik and birth_date and sex:
+            problems += self._nik_agreement(nik, birth_date, sex)
+        if problems:
+            for column, message, value in problems:
+                self.errors.add(number, column, message, value)
+            return None
+        return (
+            number,
+            no_kk,
+            village_code,
+            tabular.clean_text(row.get("address"))[:255],
+            rt.zfill(3) if rt else "",
+            rw.zfill(3) if rw else "",
+            desil,
+            desil_date,
+            nik,
+            f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}",
+            name,
+            normalize_name(name)[:150],
+            sex,
+            tabular.clean_text(row.get("birth_place"))[:100],
+            birth_date,
+            relationship,
+            bool(deceased),
+            death_date if deceased else None,
+            "p" in disabilities,
+            "i" in disabilities,
+            "m" in disabilities,
+            "s" in disabilities,
+            severity,
+            tabular.clean_text(row.get("phone"))[:20],
+        )
+
+    def _nik_agreement(self, nik: str, birth_date: datetime.date, sex: str) -> list:
+        from . import identity
+
+        problems = []
+        day = int(nik[6:8])
+        if not (1 <= day <= 31 or 41 <= day <= 71) or identity.nik_errors_date_only(nik):
+            problems.append(
+                (
+                    self.labels["nik"],
+                    _("The NIK's date part %(part)s is not a real date of birth.")
+                    % {"part": nik[6:12]},
+                    nik,
+                )
+            )
+            return problems
+        for field, message in identity.nik_agreement_errors(
+            nik, birth_date=birth_date, sex=sex
+        ).items():
+            column = self.labels["birth_date"] if field == "birth_date" else self.labels["sex"]
+            problems.append((column, message, nik))
+        return problems
+
+
+class _Stager:
+    """Writes staging rows: COPY on PostgreSQL, executemany elsewhere."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+        self.pg = connection.vendor == "postgresql"
+        self.buffer: list[tuple] = []
+        self.count = 0
+
+    def add(self, values: tuple) -> None:
+        self.buffer.append(values)
+        if len(self.buffer) >= COPY_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        self.count += len(self.buffer)
+        if self.pg:
+            out = io.StringIO()
+            writer = csv.writer(out)
+            for values in self.buffer:
+                writer.writerow(["\\N" if v is None else v for v in values])
+            out.seek(0)
+            self.cursor.copy_expert(
+                f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+                out,
+            )
+        else:
+            marks = ", ".join(["%s"] * len(STAGE_COLUMNS))
+            self.cursor.executemany(
+                f"INSERT INTO {STAGE} ({', '.join(STAGE_COLUMNS)}) VALUES ({marks})", self.buffer
+            )
+        self.buffer = []
+
+
+def _create_stage(cursor) -> None:
+    pg = connection.vendor == "postgresql"
+    boolean = "boolean" if pg else "integer"
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    cursor.execute(
+        f"""CREATE TEMPORARY TABLE {STAGE} (
+            line integer PRIMARY KEY, no_kk varchar(16), village_code varchar(13),
+            address varchar(255), rt varchar(3), rw varchar(3), desil smallint,
+            desil_date date, nik varchar(16), nik_district varchar(8), name varchar(150),
+            name_norm varchar(150), sex varchar(1), birth_place varchar(100), birth_date date,
+            relationship varchar(12), deceased {boolean}, death_date date, dis_p {boolean},
+            dis_i {boolean}, dis_m {boolean}, dis_s {boolean}, severity varchar(8),
+            phone varchar(20), ok {boolean} NOT NULL DEFAULT {"true" if pg else 1}
+        )"""
+    )
+
+
+def _set_checks(cursor, errors: RowErrors, home_regency: str) -> None:
+    """The checks that need the database or several rows, set-based."""
+    pg = connection.vendor == "postgresql"
+    false = "false" if pg else "0"
+    cursor.execute(f"CREATE INDEX {STAGE}_nik ON {STAGE} (nik)")
+    cursor.execute(f"CREATE INDEX {STAGE}_kk ON {STAGE} (no_kk, line)")
+    if pg:
+        cursor.execute(f"ANALYZE {STAGE}")
+    checks = [
+        (
+            "village",
+            f"""SELECT s.line, s.village_code FROM {STAGE} s
+                WHERE NOT EXISTS (SELECT 1 FROM regions_village v JOIN regions_district d
+                  ON d.code = v.district_id WHERE v.code = s.village_code AND d.regency_id = %s)""",
+            [home_regency],
+            _("The village code %(value)s is not a desa/kelurahan of this regency."),
+        ),
+        (
+            "nik",
+            f"""SELECT s.line, s.nik FROM {STAGE} s
+                WHERE NOT EXISTS (SELECT 1 FROM regions_district d WHERE d.code = s.nik_district)""",
+            [],
+            _("The NIK's first six digits (%(value)s) are not the code of an existing kecamatan."),
+        ),
+        (
+            "nik",
+            f"""SELECT s.line, f.first_line FROM {STAGE} s JOIN (
+                  SELECT nik, min(line) AS first_line FROM {STAGE} GROUP BY nik HAVING count(*) > 1
+                ) f ON f.nik = s.nik WHERE s.line <> f.first_line""",
+            [],
+            _("This NIK is also in row %(value)s of the file; a person appears once."),
+        ),
+        (
+            "village",
+            f"""SELECT s.line, f.line FROM {STAGE} s JOIN (
+                  SELECT no_kk, line, village_code FROM (
+                    SELECT no_kk, line, village_code,
+                           row_number() OVER (PARTITION BY no_kk ORDER BY line) AS rn
+                    FROM {STAGE}) x WHERE rn = 1
+                ) f ON f.no_kk = s.no_kk
+                WHERE s.village_code <> f.village_code""",
+            [],
+            _("The rows of one No. KK must name one village; row %(value)s names another."),
+        ),
+        (
+            "nik",
+            f"""SELECT s.line, s.nik FROM {STAGE} s JOIN beneficiaries_person p ON p.nik = s.nik
+                WHERE p.merged_into_id IS NOT NULL""",
+            [],
+            _("The person with NIK %(value)s was merged into another record; correct the NIK."),
+        ),
+    ]
+    bad_lines: set[int] = set()
+    for key, sql, params, message in checks:
+        cursor.execute(sql, params)
+        label = _label(key)
+        for line, value in cursor.fetchall():
+            errors.add(line, label, message % {"value": value}, value)
+            bad_lines.add(line)
+    if bad_lines:
+        lines = sorted(bad_lines)
+        for start in range(0, len(lines), 5000):
+            chunk = lines[start : start + 5000]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"UPDATE {STAGE} SET ok = {false} WHERE line IN ({marks})", chunk)
+    for line in errors.rows - bad_lines:
+        pass  # rows refused while reading were never staged
+
+
+def _distinct(pg: bool, left: str, right: str) -> str:
+    return f"{left} IS DISTINCT FROM {right}" if pg else f"{left} IS NOT {right}"
+
+
+def _upsert(cursor, batch: ImportBatch, actor) -> dict:
+    pg = connection.vendor == "postgresql"
+    true = "true" if pg else "1"
+    now = timezone.now()
+    source = batch.source
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}_hh")
+    cursor.execute(
+        f"""CREATE TEMPORARY TABLE {STAGE}_hh AS
+            SELECT no_kk, village_code, address, rt, rw, desil, desil_date FROM (
+              SELECT s.*, row_number() OVER (PARTITION BY no_kk ORDER BY line) AS rn
+              FROM {STAGE} s WHERE ok = {true}) x
+            WHERE rn = 1"""
+    )
+    cursor.execute(f"CREATE UNIQUE INDEX {STAGE}_hh_kk ON {STAGE}_hh (no_kk)")
+    hh_fields = ("village_id", "address", "rt", "rw", "desil", "desil_date")
+    hh_source = ("s.village_code", "s.address", "s.rt", "s.rw", "s.desil", "s.desil_date")
+    differs_hh = " OR ".join(
+        _distinct(pg, f"h.{f}", src) for f, src in zip(hh_fields, hh_source, strict=True)
+    )
+    cursor.execute(
+        f"""SELECT count(*) - count(h.id),
+                   count(CASE WHEN h.id IS NOT NULL AND ({differs_hh}) THEN 1 END)
+            FROM {STAGE}_hh s LEFT JOIN beneficiaries_household h ON h.no_kk = s.no_kk"""
+    )
+    hh_created, hh_updated = cursor.fetchone()
+    cols = ", ".join(hh_fields)
+    set_hh = ", ".join(f"{f} = excluded.{f}" for f in hh_fields)
+    where_hh = " OR ".join(
+        _distinct(pg, f"beneficiaries_household.{f}", f"excluded.{f}") for f in hh_fields
+    )
+    cursor.execute(
+        f"""INSERT INTO beneficiaries_household
+              (no_kk, district_id, {cols}, status, source, notes, version, created_at,
+               updated_at, deleted_reason, import_batch_id)
+            SELECT s.no_kk, substr(s.village_code, 1, 8), {", ".join(hh_source)}, 'aktif', %s,
+                   '', 1, %s, %s, '', %s
+            FROM {STAGE}_hh s WHERE {true}
+            ON CONFLICT (no_kk) DO UPDATE SET {set_hh},
+              district_id = excluded.district_id,
+              version = beneficiaries_household.version + 1,
+              updated_at = excluded.updated_at, import_batch_id = excluded.import_batch_id
+            WHERE {where_hh}""",
+        [source, now, now, batch.pk],
+    )
+    cursor.execute(
+        f"""INSERT INTO beneficiaries_desilrecord (household_id, desil, as_of, source,
+              recorded_at, recorded_by_id)
+            SELECT h.id, s.desil, s.desil_date, %s, %s, %s
+            FROM {STAGE}_hh s JOIN beneficiaries_household h ON h.no_kk = s.no_kk
+            WHERE s.desil IS NOT NULL AND s.desil_date IS NOT NULL
+            ON CONFLICT (household_id, as_of) DO UPDATE SET desil = excluded.desil,
+              source = excluded.source, recorded_by_id = excluded.recorded_by_id
+            WHERE beneficiaries_desilrecord.desil <> excluded.desil""",
+        [Source.DTSEN if source == Source.DTSEN else Source.IMPORT, now, actor.pk],
+    )
+    p_fields = (
+        "name",
+        "name_normalized",
+        "sex",
+        "birth_place",
+        "birth_date",
+        "relationship",
+        "deceased",
+        "death_date",
+        "disability_physical",
+        "disability_intellectual",
+        "disability_mental",
+        "disability_sensory",
+        "disability_severity",
+        "phone",
+        "household_id",
+        "district_id",
+        "village_id",
+    )
+    p_source = (
+        "s.name",
+        "s.name_norm",
+        "s.sex",
+        "s.birth_place",
+        "s.birth_date",
+        "s.relationship",
+        "s.deceased",
+        "s.death_date",
+        "s.dis_p",
+        "s.dis_i",
+        "s.dis_m",
+        "s.dis_s",
+        "s.severity",
+        "s.phone",
+        "h.id",
+        "h.district_id",
+        "h.village_id",
+    )
+    differs_p = " OR ".join(
+        _distinct(pg, f"p.{f}", src) for f, src in zip(p_fields, p_source, strict=True)
+    )
+    cursor.execute(
+        f"""SELECT count(*) - count(p.id),
+                   count(CASE WHEN p.id IS NOT NULL AND ({differs_p}) THEN 1 END)
+            FROM {STAGE} s JOIN beneficiaries_household h ON h.no_kk = s.no_kk
+            LEFT JOIN beneficiaries_person p ON p.nik = s.nik WHERE s.ok = {true}"""
+    )
+    p_created, p_updated = cursor.fetchone()
+    set_p = ", ".join(f"{f} = excluded.{f}" for f in p_fields)
+    where_p = " OR ".join(
+        _distinct(pg, f"beneficiaries_person.{f}", f"excluded.{f}") for f in p_fields
+    )
+    cursor.execute(
+        f"""INSERT INTO beneficiaries_person (nik, {", ".join(p_fields)}, source, notes, version,
+              created_at, updated_at, deleted_reason, import_batch_id)
+            SELECT s.nik, {", ".join(p_source)}, %s, '', 1, %s, %s, '', %s
+            FROM {STAGE} s JOIN beneficiaries_household h ON h.no_kk = s.no_kk
+            WHERE s.ok = {true}
+            ON CONFLICT (nik) DO UPDATE SET {set_p},
+              version = beneficiaries_person.version + 1,
+              updated_at = excluded.updated_at, import_batch_id = excluded.import_batch_id
+            WHERE {where_p}""",
+        [source, now, now, batch.pk],
+    )
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}_hh")
+    return {
+        "households_created": hh_created,
+        "households_updated": hh_updated,
+        "persons_created": p_created,
+        "persons_updated": p_updated,
+    }
+
+
+def _rejected_rows(file, table_columns, errors: RowErrors) -> tuple[list[str], list]:
+    """Read the file again and pick the refused rows, as the user sent them."""
+    file.seek(0)
+    table = tabular.read_table(file, table_columns)
+    wanted = errors.rows
+    rows = []
+    for number, values in enumerate(table.raw_rows(), start=2):
+        if number in wanted:
+            rows.append((number, values))
+    return table.headers, rows
+
+
+def run_import(
+    *,
+    file,
+    actor,
+    file_name: str,
+    commit: bool,
+    mode: str = ImportBatch.Mode.ALL_OR_NOTHING,
+    source: str = Source.DTSEN,
+    batch: ImportBatch | None = None,
+    progress: Callable[[int, str], None] | None = None,
+    report_format: str = "xlsx",
+) -> ImportBatch:
+    """Check (and, when ``commit``, save) a registry file. Returns the ``ImportBatch`` with the
+    counts, the report and the refused rows. Raises TabularError for an unreadable file."""
+    require(actor, Domain.REGISTRY, Action.IMPORT)
+    progress = progress or (lambda percent, message="": None)
+    started = time.monotonic()
+    if batch is None:
+        batch = ImportBatch.objects.create(
+            file_name=file_name[:255], created_by=actor, mode=mode, source=source
+        )
+    errors = RowErrors()
+    checker = _RowChecker(errors)
+    table = tabular.read_table(file, COLUMNS)
+    rows = 0
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            _create_stage(cursor)
+            stager = _Stager(cursor)
+            progress(5, _("Reading and checking the rows"))
+            for number, row in table.rows():
+                rows += 1
+                values = checker(number, row)
+                if values is not None:
+                    stager.add(values)
+                if rows % 100000 == 0:
+                    progress(5 + min(40, rows // 30000), _("%(rows)s rows read") % {"rows": rows})
+            stager.flush()
+            progress(50, _("Checking the rows together"))
+            _set_checks(cursor, errors, settings.WELFARE_HOME_REGENCY)
+            invalid = len(errors.rows)
+            batch.rows = rows
+            batch.invalid_rows = invalid
+            batch.valid_rows = rows - invalid
+            batch.problems = len(errors)
+            do_save = commit and rows > 0 and (invalid == 0 or mode == ImportBatch.Mode.VALID_ONLY)
+            if do_save:
+                progress(65, _("Saving households and persons"))
+                counts = _upsert(cursor, batch, actor)
+                for name, value in counts.items():
+                    setattr(batch, name, value)
+                batch.status = ImportBatch.Status.COMMITTED
+                batch.committed_at = timezone.now()
+            elif commit:
+                batch.status = ImportBatch.Status.REFUSED
+            else:
+                batch.status = ImportBatch.Status.CHECKED
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        if errors:
+            progress(90, _("Writing the report"))
+            batch.report_file.save(
+                f"laporan-impor-{batch.pk}.{report_format}",
+                ContentFile(tabular.write_report(errors, fmt=report_format)),
+                save=False,
+            )
+            headers, rejected = _rejected_rows(file, COLUMNS, errors)
+            batch.rejected_file.save(
+                f"baris-ditolak-{batch.pk}.{report_format}",
+                ContentFile(
+                    tabular.write_rows(headers, rejected, fmt=report_format, errors=errors)
+                ),
+                save=False,
+            )
+        batch.save()
+    batch.elapsed = time.monotonic() - started
+    batch.error_items = errors.sorted()[:200]
+    return batch
+
+
+def example_file() -> bytes:
+    """A small example import (CSV, ``;``) for the demo: valid rows and two with problems."""
+    from .demo import example_rows
+
+    headers = [str(c.header) for c in COLUMNS]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(headers)
+    for row in example_rows():
+        writer.writerow([row.get(c.key, "") for c in COLUMNS])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+__all__ = ["COLUMNS", "TabularError", "run_import", "template_file"]

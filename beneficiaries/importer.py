@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - SQL is built from constant identifiers only; values are parameters.
 """Import of a district's registry file (DTSEN-style, one row per person) - set-based.
 
 Steps (the page's background job, ``manage.py registry_import`` and the API all call
@@ -433,7 +434,7 @@ def _set_checks(cursor, errors: RowErrors, home_regency: str) -> None:
         ),
         (
             "nik",
-            f"""SELECT s.line, s.nik FROM {STAGE} s
+            f"""SELECT s.line, s.nik_district FROM {STAGE} s
                 WHERE NOT EXISTS (SELECT 1 FROM regions_district d WHERE d.code = s.nik_district)""",
             [],
             _("The NIK's first six digits (%(value)s) are not the code of an existing kecamatan."),
@@ -479,8 +480,6 @@ def _set_checks(cursor, errors: RowErrors, home_regency: str) -> None:
             chunk = lines[start : start + 5000]
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"UPDATE {STAGE} SET ok = {false} WHERE line IN ({marks})", chunk)
-    for line in errors.rows - bad_lines:
-        pass  # rows refused while reading were never staged
 
 
 def _distinct(pg: bool, left: str, right: str) -> str:

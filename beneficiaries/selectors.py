@@ -160,7 +160,7 @@ def _similar_name_groups(persons: QuerySet[Person], limit: int) -> list[Duplicat
               AND similarity(a.name_normalized, b.name_normalized) >= 0.6
             ORDER BY 3 DESC, a.id
             LIMIT %s
-            """,
+            """,  # noqa: S608 - the subquery is Django's, with its parameters
             [*params, *params, limit],
         )
         pairs = cursor.fetchall()

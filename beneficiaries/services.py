@@ -441,12 +441,10 @@ def category_rule_errors(
                 _("%(name)s needs a disability type recorded on the person.")
                 % {"name": category.name}
             )
-    elif household is not None:
-        if category.unit == PpksCategory.Unit.PERSON:
-            errors.append(
-                _("%(name)s is a category for persons, not for a household.")
-                % {"name": category.name}
-            )
+    elif household is not None and category.unit == PpksCategory.Unit.PERSON:
+        errors.append(
+            _("%(name)s is a category for persons, not for a household.") % {"name": category.name}
+        )
     return errors
 
 

@@ -137,7 +137,7 @@ def map_headers(headers: list, columns: Iterable[Column]) -> tuple[dict[str, int
                 unknown.append(str(header))
         elif column.key not in mapping:
             mapping[column.key] = position
-    missing = [c.header for c in columns if c.required and c.key not in mapping]
+    missing = [str(c.header) for c in columns if c.required and c.key not in mapping]
     if missing:
         raise TabularError(
             _(
@@ -197,9 +197,31 @@ def sniff_csv(file, *, sample_bytes: int = 65536) -> tuple[str, str]:
     return encoding, separator
 
 
+class _KeepOpen:
+    """A byte stream whose ``close`` does nothing: the caller's file stays open (and can be
+    read again) when the text wrapper around it is dropped."""
+
+    def __init__(self, file):
+        self._file = file
+
+    def __getattr__(self, name):
+        return getattr(self._file, name)
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+    @property
+    def closed(self) -> bool:
+        return False
+
+
 def open_csv_text(file, encoding: str) -> io.TextIOBase:
-    """The decoded text of a CSV byte stream (BOM dropped), newlines kept for the csv module."""
-    return io.TextIOWrapper(file, encoding=encoding, newline="", errors="strict")
+    """The decoded text of a CSV byte stream (BOM dropped), newlines kept for the csv module.
+    Dropping the text stream leaves ``file`` open."""
+    return io.TextIOWrapper(_KeepOpen(file), encoding=encoding, newline="", errors="strict")
 
 
 def read_table(file, columns: Iterable[Column], *, sheet: str | None = None) -> Table:
@@ -544,5 +566,5 @@ def write_template(
     """An empty import template: the headers of ``columns`` (all cells Text), example rows."""
     columns = list(columns)
     return write_table(
-        [c.header for c in columns], list(examples), fmt=fmt, sheet_title="Data", text=True
+        [str(c.header) for c in columns], list(examples), fmt=fmt, sheet_title="Data", text=True
     )

@@ -1,0 +1,262 @@
+"""The district import: every row checked, a report of row/column/message, all-or-nothing or
+valid rows only with the others returned, idempotent, bad files."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+from openpyxl import Workbook, load_workbook
+
+from beneficiaries.demo import nik_for, no_kk_for
+from beneficiaries.importer import COLUMNS, run_import, template_file
+from beneficiaries.models import DesilRecord, Household, ImportBatch, Person
+from welfare.tabular import TabularError
+
+HEADERS = [str(c.header) for c in COLUMNS]
+
+
+@pytest.fixture(autouse=True)
+def _indonesian():
+    with translation.override("id"):
+        yield
+
+
+def _row(village, *, serial=1, member=1, sex="L", birth=datetime.date(1980, 5, 17), **extra):
+    district = village.district_id
+    row = {
+        "no_kk": no_kk_for(district, datetime.date(2015, 3, 4), serial),
+        "nik": nik_for(district, birth, sex, serial * 10 + member),
+        "name": f"Warga Impor {serial}-{member}",
+        "sex": sex,
+        "birth_place": "Lebak",
+        "birth_date": birth.strftime("%d-%m-%Y"),
+        "relationship": "Kepala Keluarga" if member == 1 else "Anak",
+        "village": village.code,
+        "address": "Kp. Impor",
+        "rt": "1",
+        "rw": "2",
+        "desil": "3",
+        "desil_date": "01-08-2026",
+        "life": "Hidup",
+    }
+    row.update(extra)
+    return row
+
+
+def _csv(rows, *, sep=";", encoding="utf-8-sig") -> io.BytesIO:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=sep)
+    writer.writerow(HEADERS)
+    for row in rows:
+        writer.writerow([row.get(c.key, "") for c in COLUMNS])
+    return io.BytesIO(out.getvalue().encode(encoding))
+
+
+def _families(village, count=3):
+    rows = []
+    for serial in range(1, count + 1):
+        rows.append(_row(village, serial=serial, member=1))
+        rows.append(
+            _row(village, serial=serial, member=2, sex="P", birth=datetime.date(2010, 2, 3))
+        )
+    return rows
+
+
+def _run(file, user, **kwargs):
+    kwargs.setdefault("commit", True)
+    return run_import(file=file, actor=user, file_name="uji.csv", **kwargs)
+
+
+@pytest.mark.django_db
+def test_good_file_is_saved_and_second_import_changes_nothing(users, village_a):
+    admin = users["admin"]
+    batch = _run(_csv(_families(village_a)), admin)
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert (batch.rows, batch.invalid_rows) == (6, 0)
+    assert (batch.households_created, batch.persons_created) == (3, 6)
+    assert Household.objects.count() == 3 and Person.objects.count() == 6
+    household = Household.objects.get(no_kk=_families(village_a)[0]["no_kk"])
+    assert household.rt == "001" and household.desil == 3
+    assert household.import_batch_id == batch.pk
+    assert DesilRecord.objects.filter(household=household, desil=3).count() == 1
+    girl = Person.objects.get(nik=_families(village_a)[1]["nik"])
+    assert girl.household == household and girl.sex == "P" and girl.relationship == "anak"
+    assert girl.name_normalized == "WARGA IMPOR"
+
+    versions = dict(Person.objects.values_list("nik", "version"))
+    again = _run(_csv(_families(village_a)), admin)
+    assert again.status == ImportBatch.Status.COMMITTED
+    assert (again.households_created, again.households_updated) == (0, 0)
+    assert (again.persons_created, again.persons_updated) == (0, 0)
+    assert dict(Person.objects.values_list("nik", "version")) == versions
+    assert not Person.objects.filter(import_batch=again).exists()
+
+
+@pytest.mark.django_db
+def test_changed_rows_are_updated_and_carry_the_batch(users, village_a):
+    admin = users["admin"]
+    _run(_csv(_families(village_a)), admin)
+    rows = _families(village_a)
+    rows[0]["desil"] = "5"
+    rows[0]["desil_date"] = "01-11-2026"
+    rows[1]["name"] = "Nama Baru"
+    batch = _run(_csv(rows), admin)
+    assert (batch.households_updated, batch.persons_updated) == (1, 1)
+    household = Household.objects.get(no_kk=rows[0]["no_kk"])
+    assert household.desil == 5 and household.version == 2
+    assert household.import_batch_id == batch.pk
+    assert list(household.desil_records.values_list("desil", flat=True)) == [5, 3]
+    assert Person.objects.get(nik=rows[1]["nik"]).name == "Nama Baru"
+
+
+@pytest.mark.django_db
+def test_all_or_nothing_saves_nothing_and_reports_row_and_column(users, village_a):
+    rows = _families(village_a)
+    rows[2]["nik"] = "3.6021E+15"
+    rows[3]["birth_date"] = "31-02-2010"
+    batch = _run(_csv(rows), users["admin"])
+    assert batch.status == ImportBatch.Status.REFUSED
+    assert Household.objects.count() == 0 and Person.objects.count() == 0
+    assert batch.invalid_rows == 2
+    report = load_workbook(batch.report_file.path, read_only=True).active
+    values = list(report.iter_rows(values_only=True))
+    assert values[0] == ("Baris", "Kolom", "Pesan", "Nilai")
+    problems = {(r[0], r[1]): r[2] for r in values[1:]}
+    assert "notasi ilmiah" in problems[(4, "NIK")]
+    assert "Tanggal Lahir" in problems[(5, "Tanggal Lahir")]
+
+
+@pytest.mark.django_db
+def test_valid_rows_only_returns_the_others_in_a_file(users, village_a):
+    rows = _families(village_a)
+    rows[1]["sex"] = "X"
+    batch = _run(_csv(rows), users["admin"], mode=ImportBatch.Mode.VALID_ONLY)
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert Person.objects.count() == 5
+    with open(batch.rejected_file.path, "rb") as handle:
+        rejected = load_workbook(handle, read_only=True).active
+        values = list(rejected.iter_rows(values_only=True))
+    assert values[0][-1] == "Masalah"
+    assert len(values) == 2
+    assert values[1][1] == rows[1]["nik"]  # as the user sent it
+    assert "Jenis Kelamin" in values[1][-1]
+
+
+@pytest.mark.django_db
+def test_cross_row_and_database_checks(users, village_a, village_b):
+    rows = _families(village_a, 2)  # rows 2-5 of the file
+    rows[2]["village"] = village_b.code  # KK 2 names two villages (rows 4 and 5)
+    rows.append(dict(rows[0], name="Orang Lain"))  # row 6: the NIK of row 2 again
+    unknown_village = _row(village_a, serial=9)
+    unknown_village["village"] = "36.02.99.9999"
+    rows.append(unknown_village)  # row 7
+    bad_region = _row(village_a, serial=8)
+    bad_region["nik"] = "990101" + bad_region["nik"][6:]
+    rows.append(bad_region)  # row 8
+    batch = _run(_csv(rows), users["admin"], commit=False)
+    assert batch.status == ImportBatch.Status.CHECKED
+    messages = {(item.row, item.column): item.message for item in batch.error_items}
+    assert "baris 4" in messages[(5, "Kode Desa")]
+    assert "baris 2" in messages[(6, "NIK")]
+    assert "36.02.99.9999" in messages[(7, "Kode Desa")]
+    assert "99.01.01" in messages[(8, "NIK")]
+    assert set(messages) == {(5, "Kode Desa"), (6, "NIK"), (7, "Kode Desa"), (8, "NIK")}
+    assert Person.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_nik_must_agree_with_birth_date_and_sex(users, village_a):
+    row = _row(village_a, sex="L")
+    row["sex"] = "P"
+    row2 = _row(village_a, serial=2)
+    row2["birth_date"] = "18-05-1980"
+    batch = _run(_csv([row, row2]), users["admin"], commit=False)
+    columns = {(item.row, item.column) for item in batch.error_items}
+    assert (2, "Jenis Kelamin") in columns
+    assert (3, "Tanggal Lahir") in columns
+
+
+@pytest.mark.django_db
+def test_nik_with_a_dropped_leading_zero_or_a_float_is_refused(users, village_a):
+    row = _row(village_a)
+    row["nik"] = row["nik"][1:]
+    batch = _run(_csv([row]), users["admin"], commit=False)
+    assert "nol di depan" in batch.error_items[0].message
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    good = _row(village_a, serial=2)
+    values = [good.get(c.key, "") for c in COLUMNS]
+    values[HEADERS.index("NIK")] = int(good["nik"])
+    values[HEADERS.index("Tanggal Lahir")] = 29358  # Excel serial of 17-05-1980
+    sheet.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    batch = _run(buffer, users["admin"], commit=False)
+    assert [item.column for item in batch.error_items] == ["NIK"]
+    assert "angka" in batch.error_items[0].message
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("sep", "encoding"), [(";", "utf-8-sig"), (",", "utf-8"), (";", "cp1252")]
+)
+def test_separators_and_encodings(users, village_a, sep, encoding):
+    rows = _families(village_a, 1)
+    rows[0]["name"] = "André Sêmbiring"
+    batch = _run(_csv(rows, sep=sep, encoding=encoding), users["admin"])
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert Person.objects.filter(name="André Sêmbiring").exists()
+
+
+@pytest.mark.django_db
+def test_xlsx_with_dates_and_the_template_round_trip(users, village_a):
+    data = template_file()
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert [c.value for c in sheet[1]] == HEADERS
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    row = _row(village_a)
+    values = [row.get(c.key, "") for c in COLUMNS]
+    values[HEADERS.index("Tanggal Lahir")] = datetime.datetime(1980, 5, 17)
+    sheet.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    batch = _run(buffer, users["admin"])
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert Person.objects.get(nik=row["nik"]).birth_date == datetime.date(1980, 5, 17)
+
+
+@pytest.mark.django_db
+def test_bad_files_are_refused_with_a_message(users):
+    with pytest.raises(TabularError, match="No. KK"):
+        _run(io.BytesIO(b"NIK;Nama\n1;2\n"), users["admin"])
+    with pytest.raises(TabularError):
+        _run(io.BytesIO(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1xx"), users["admin"])
+
+
+@pytest.mark.django_db
+def test_only_roles_that_import_may(users, village_a):
+    from django.core.exceptions import PermissionDenied
+
+    for role in ("tksk", "auditor", "kepala_dinas", "api_client"):
+        with pytest.raises(PermissionDenied):
+            _run(_csv(_families(village_a, 1)), users[role])
+    assert _run(_csv(_families(village_a, 1)), users["operator"]).status == "committed"
+
+
+@pytest.mark.django_db
+def test_management_command(users, village_a, tmp_path):
+    path = tmp_path / "registri.csv"
+    path.write_bytes(_csv(_families(village_a, 2)).getvalue())
+    out = io.StringIO()
+    call_command("registry_import", str(path), "--user", users["admin"].username, "--commit", stdout=out)
+    assert Person.objects.count() == 4
+    assert "Tersimpan" in out.getvalue() or "Saved" in out.getvalue()

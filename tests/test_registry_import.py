@@ -236,7 +236,7 @@ def test_xlsx_with_dates_and_the_template_round_trip(users, village_a):
 
 @pytest.mark.django_db
 def test_bad_files_are_refused_with_a_message(users):
-    with pytest.raises(TabularError, match="No. KK"):
+    with pytest.raises(TabularError, match=r"No\. KK"):
         _run(io.BytesIO(b"NIK;Nama\n1;2\n"), users["admin"])
     with pytest.raises(TabularError):
         _run(io.BytesIO(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1xx"), users["admin"])

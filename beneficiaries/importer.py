@@ -425,24 +425,39 @@ def _create_stage(cursor) -> None:
 
 RAW = "registry_import_raw"
 
-SQL_FUNCTIONS = [
-    """CREATE OR REPLACE FUNCTION pg_temp.reg_ymd(y int, m int, d int) RETURNS date
-       LANGUAGE sql IMMUTABLE AS $$
-       SELECT CASE WHEN y >= 1 AND m BETWEEN 1 AND 12 AND d BETWEEN 1 AND
-         CASE WHEN m IN (4, 6, 9, 11) THEN 30
-              WHEN m = 2 THEN CASE WHEN (y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0
-                                   THEN 29 ELSE 28 END
-              ELSE 31 END
-       THEN make_date(y, m, d) END $$""",
-    r"""CREATE OR REPLACE FUNCTION pg_temp.reg_date(t text) RETURNS date
-       LANGUAGE sql IMMUTABLE AS $$
-       SELECT CASE
-         WHEN t ~ '^\d{2}-\d{2}-\d{4}$' THEN
-           pg_temp.reg_ymd(substr(t, 7, 4)::int, substr(t, 4, 2)::int, substr(t, 1, 2)::int)
-         WHEN t ~ '^\d{4}-\d{2}-\d{2}$' THEN
-           pg_temp.reg_ymd(substr(t, 1, 4)::int, substr(t, 6, 2)::int, substr(t, 9, 2)::int)
-       END $$""",
-]
+DIGITS = "0123456789"
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _only(text: str, allowed: str) -> str:
+    """SQL: ``text`` holds only characters of ``allowed`` (translate, no regular expression:
+    this runs for every row of a district file)."""
+    return f"translate({text}, '{allowed}', '') = ''"
+
+
+def _date_sql(text: str) -> str:
+    """SQL turning ``text`` (DD-MM-YYYY or YYYY-MM-DD) into a date, NULL when it is not a real
+    date; inline and without regular expressions."""
+
+    def ymd(y: str, m: str, d: str) -> str:
+        days = (
+            f"CASE WHEN {m} IN (4, 6, 9, 11) THEN 30 WHEN {m} = 2 THEN "
+            f"CASE WHEN ({y} %% 4 = 0 AND {y} %% 100 <> 0) OR {y} %% 400 = 0 THEN 29 ELSE 28 END "
+            f"ELSE 31 END"
+        )
+        return (
+            f"CASE WHEN {y} >= 1 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND ({days}) "
+            f"THEN make_date({y}, {m}, {d}) END"
+        )
+
+    dmy = ymd(f"substr({text}, 7, 4)::int", f"substr({text}, 4, 2)::int", f"substr({text}, 1, 2)::int")
+    iso = ymd(f"substr({text}, 1, 4)::int", f"substr({text}, 6, 2)::int", f"substr({text}, 9, 2)::int")
+    shape = f"length({text}) = 10 AND {_only(text, DIGITS + '-')}"
+    return (
+        f"(CASE WHEN {shape} AND substr({text}, 3, 1) = '-' AND substr({text}, 6, 1) = '-' "
+        f"THEN {dmy} WHEN {shape} AND substr({text}, 5, 1) = '-' AND substr({text}, 8, 1) = '-' "
+        f"THEN {iso} END)"
+    )
 
 
 class _NotPlain(Exception):
@@ -521,82 +536,78 @@ def _mapping_case(column: str, mapping: dict, cast: str = "") -> tuple[str, list
 
 
 def _sql_stage(cursor, table: tabular.Table) -> int:
-    """Stage the rows SQL accepts in full; return how many were staged."""
-    for statement in SQL_FUNCTIONS:
-        cursor.execute(statement)
+    """Stage the rows SQL accepts in full, in one INSERT ... SELECT; return how many."""
     m = table.mapping
 
     def col(key: str) -> str:
         return f"coalesce(btrim(r.c{m[key]}), '')" if key in m else "''"
 
-    sex_case, sex_params = _mapping_case(col("sex"), dict(SEX_VALUES))
-    rel_case, rel_params = _mapping_case(col("relationship"), dict(RELATIONSHIP_VALUES))
+    sex_case, sex_params = _mapping_case("r.sex_raw", dict(SEX_VALUES))
+    rel_case, rel_params = _mapping_case("r.rel_raw", dict(RELATIONSHIP_VALUES))
     life_case, life_params = _mapping_case(
-        col("life"), {k: ("t" if v else "f") for k, v in LIFE_VALUES.items()}, "::boolean"
+        "r.life_raw", {k: ("t" if v else "f") for k, v in LIFE_VALUES.items()}, "::boolean"
     )
-    village = col("village")
-    village_digits = f"replace({village}, '.', '')"
-    cursor.execute(f"DROP TABLE IF EXISTS {RAW}_n")
-    cursor.execute(
-        f"""CREATE TEMPORARY TABLE {RAW}_n AS
-        SELECT r.line, {col("no_kk")} AS no_kk, {col("nik")} AS nik,
-               regexp_replace({col("name")}, '\\s+', ' ', 'g') AS name,
-               {sex_case} AS sex, {col("birth_place")} AS birth_place,
-               pg_temp.reg_date({col("birth_date")}) AS birth_date,
-               {col("birth_date")} <> '' AS has_birth_date,
-               {rel_case} AS relationship,
-               CASE WHEN {village} ~ '^\\d{{2}}\\.\\d{{2}}\\.\\d{{2}}\\.\\d{{4}}$'
-                      OR {village} ~ '^\\d{{10}}$'
-                    THEN substr({village_digits}, 1, 2) || '.' || substr({village_digits}, 3, 2)
-                         || '.' || substr({village_digits}, 5, 2) || '.'
-                         || substr({village_digits}, 7, 4) END AS village_code,
-               {col("address")} AS address, {col("rt")} AS rt, {col("rw")} AS rw,
-               {col("desil")} AS desil, pg_temp.reg_date({col("desil_date")}) AS desil_date,
-               {col("desil_date")} AS desil_date_raw,
-               {life_case} AS deceased, pg_temp.reg_date({col("death_date")}) AS death_date,
-               {col("death_date")} AS death_date_raw,
-               lower({col("disability")}) AS disability, lower({col("severity")}) AS severity,
-               {col("phone")} AS phone,
-               ({" OR ".join(f"coalesce(btrim(r.c{i}), '') <> ''" for i in range(len(table.headers)))}) AS filled
-        FROM {RAW} r""",
-        [*sex_params, *rel_params, *life_params],
+    fields = {
+        "no_kk": col("no_kk"), "nik": col("nik"), "name": col("name"),
+        "sex_raw": col("sex"), "birth_place": col("birth_place"), "birth_raw": col("birth_date"),
+        "rel_raw": col("relationship"), "village": col("village"), "address": col("address"),
+        "rt": col("rt"), "rw": col("rw"), "desil": col("desil"), "desil_raw": col("desil_date"),
+        "life_raw": col("life"), "death_raw": col("death_date"),
+        "disability": f"lower({col('disability')})", "severity": f"lower({col('severity')})",
+        "phone": col("phone"),
+    }  # fmt: skip
+    inner = ", ".join(f"{expr} AS {name}" for name, expr in fields.items())
+    parsed = (
+        f"SELECT r.*, {sex_case} AS sex, {rel_case} AS relationship, {life_case} AS deceased, "
+        f"{_date_sql('r.birth_raw')} AS birth_date, {_date_sql('r.desil_raw')} AS desil_date, "
+        f"{_date_sql('r.death_raw')} AS death_date, "
+        f"CASE WHEN length(r.village) = 13 THEN replace(r.village, '.', '') ELSE r.village END "
+        f"AS village_digits "
+        # OFFSET 0 keeps each level a separate step: every expression is computed once per
+        # row instead of being copied into every place that uses it.
+        f"FROM (SELECT r.line, {inner} FROM {RAW} r OFFSET 0) r OFFSET 0"
     )
-    true_ = "true"
+    day = "substr(n.nik, 7, 2)::int"
     cursor.execute(
         f"""INSERT INTO {STAGE} ({", ".join(STAGE_COLUMNS)})
-        SELECT n.line, n.no_kk, n.village_code, left(n.address, 255),
+        SELECT n.line, n.no_kk,
+               substr(n.village_digits, 1, 2) || '.' || substr(n.village_digits, 3, 2) || '.'
+               || substr(n.village_digits, 5, 2) || '.' || substr(n.village_digits, 7, 4),
+               left(n.address, 255),
                CASE WHEN n.rt = '' THEN '' ELSE lpad(n.rt, 3, '0') END,
                CASE WHEN n.rw = '' THEN '' ELSE lpad(n.rw, 3, '0') END,
                nullif(n.desil, '')::smallint, n.desil_date, n.nik,
                substr(n.nik, 1, 2) || '.' || substr(n.nik, 3, 2) || '.' || substr(n.nik, 5, 2),
-               n.name, btrim(regexp_replace(upper(n.name), '[^A-Z]+', ' ', 'g')), n.sex,
-               left(n.birth_place, 100), n.birth_date, n.relationship, n.deceased,
-               CASE WHEN n.deceased THEN n.death_date END,
+               n.name, upper(n.name), n.sex, left(n.birth_place, 100), n.birth_date,
+               n.relationship, n.deceased, CASE WHEN n.deceased THEN n.death_date END,
                n.disability = 'fisik', n.disability = 'intelektual', n.disability = 'mental',
                n.disability = 'sensorik', n.severity, left(n.phone, 20)
-        FROM {RAW}_n n
-        WHERE n.filled
-          AND n.no_kk ~ '^\\d{{16}}$' AND n.nik ~ '^\\d{{16}}$'
-          AND n.name ~ '^[A-Za-z][A-Za-z .,''-]*$' AND length(n.name) <= 150
+        FROM ({parsed}) n
+        WHERE length(n.no_kk) = 16 AND {_only("n.no_kk", DIGITS)}
+          AND length(n.nik) = 16 AND {_only("n.nik", DIGITS)}
+          AND n.name <> '' AND length(n.name) <= 150 AND position('  ' IN n.name) = 0
+          AND {_only("upper(n.name)", LETTERS + " ")}
           AND n.sex IS NOT NULL AND n.relationship IS NOT NULL
           AND n.birth_date IS NOT NULL AND n.birth_date <= %s
-          AND n.village_code IS NOT NULL
-          AND n.rt ~ '^\\d{{0,3}}$' AND n.rw ~ '^\\d{{0,3}}$'
-          AND (n.desil = '' OR n.desil ~ '^([1-9]|10)$')
-          AND (n.desil_date_raw = '' OR n.desil_date IS NOT NULL)
+          AND length(n.village_digits) = 10 AND {_only("n.village_digits", DIGITS)}
+          AND (length(n.village) = 10 OR (substr(n.village, 3, 1) = '.'
+               AND substr(n.village, 6, 1) = '.' AND substr(n.village, 9, 1) = '.'))
+          AND length(n.rt) <= 3 AND {_only("n.rt", DIGITS)}
+          AND length(n.rw) <= 3 AND {_only("n.rw", DIGITS)}
+          AND n.desil IN ('', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10')
+          AND (n.desil_raw = '' OR n.desil_date IS NOT NULL)
           AND (n.desil = '' OR n.desil_date IS NOT NULL)
           AND n.deceased IS NOT NULL
-          AND (n.death_date_raw = '' OR n.death_date IS NOT NULL)
-          AND (n.deceased = (n.death_date_raw <> ''))
+          AND (n.death_raw = '' OR n.death_date IS NOT NULL)
+          AND n.deceased = (n.death_raw <> '')
           AND n.disability IN ('', 'fisik', 'intelektual', 'mental', 'sensorik')
           AND n.severity IN ('', 'ringan', 'sedang', 'berat')
-          AND (substr(n.nik, 7, 2)::int BETWEEN 1 AND 31 OR substr(n.nik, 7, 2)::int BETWEEN 41 AND 71)
-          AND (substr(n.nik, 7, 2)::int > 40) = (n.sex = 'P')
-          AND substr(n.nik, 7, 2)::int %% 40 = extract(day FROM n.birth_date)
+          AND ({day} BETWEEN 1 AND 31 OR {day} BETWEEN 41 AND 71)
+          AND ({day} > 40) = (n.sex = 'P')
+          AND {day} %% 40 = extract(day FROM n.birth_date)
           AND substr(n.nik, 9, 2)::int = extract(month FROM n.birth_date)
-          AND substr(n.nik, 11, 2)::int = extract(year FROM n.birth_date)::int %% 100
-          AND {true_}""",
-        [timezone.localdate()],
+          AND substr(n.nik, 11, 2)::int = extract(year FROM n.birth_date)::int %% 100""",
+        [*sex_params, *rel_params, *life_params, timezone.localdate()],
     )
     return cursor.rowcount
 
@@ -608,8 +619,7 @@ def _python_for_the_rest(
     width = len(table.headers)
     cursor.execute(
         f"""SELECT r.line, {", ".join(f"r.c{i}" for i in range(width))} FROM {RAW} r
-            JOIN {RAW}_n n ON n.line = r.line
-            WHERE n.filled AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.line = r.line)
+            WHERE NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.line = r.line)
             ORDER BY r.line"""
     )
     count = 0
@@ -618,6 +628,8 @@ def _python_for_the_rest(
         if not chunk:
             break
         for line, *values in chunk:
+            if not any(v and v.strip() for v in values):
+                continue  # a blank line
             count += 1
             row = {
                 key: (values[pos] if pos < len(values) else None)
@@ -636,13 +648,11 @@ def _fast_path(cursor, file, table, checker, stager, progress) -> int | None:
     except _NotPlain:
         return None
     progress(25, _("Checking the rows"))
-    _sql_stage(cursor, table)
-    _python_for_the_rest(cursor, table, checker, stager)
-    cursor.execute(f"SELECT count(*) FROM {RAW}_n WHERE filled")
-    rows = cursor.fetchone()[0]
-    cursor.execute(f"DROP TABLE IF EXISTS {RAW}_n")
+    staged = _sql_stage(cursor, table)
+    cursor.execute(f"ANALYZE {STAGE}")
+    others = _python_for_the_rest(cursor, table, checker, stager)
     cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
-    return rows
+    return staged + others
 
 
 def _set_checks(cursor, errors: RowErrors, home_regency: str) -> None:

@@ -58,7 +58,9 @@ def baseline_copy(path: Path) -> float:
         with connection.cursor() as cursor:
             columns = ", ".join(f"c{i} text" for i in range(width))
             cursor.execute(f"CREATE TEMPORARY TABLE bench_copy ({columns})")
-            cursor.copy_expert("COPY bench_copy FROM STDIN WITH (FORMAT csv, DELIMITER ';')", handle)
+            cursor.copy_expert(
+                "COPY bench_copy FROM STDIN WITH (FORMAT csv, DELIMITER ';')", handle
+            )
             cursor.execute("DROP TABLE bench_copy")
         return time.perf_counter() - started
 
@@ -85,9 +87,9 @@ def timed(label: str, func, runs: int = 5) -> float:
 
 
 def list_timings(user) -> None:
-    district = Village.objects.filter(district__regency_id=settings.WELFARE_HOME_REGENCY).values_list(
-        "district_id", flat=True
-    )[0]
+    district = Village.objects.filter(
+        district__regency_id=settings.WELFARE_HOME_REGENCY
+    ).values_list("district_id", flat=True)[0]
     nik = Person.objects.values_list("nik", flat=True).order_by("?")[0]
     factory = RequestFactory()
 

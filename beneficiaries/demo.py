@@ -243,3 +243,51 @@ def _placements(households, categories, today) -> list[CategoryPlacement]:
                     )
                 )
     return placements
+
+
+EXAMPLE_DISTRICT = "36.02.14"  # Rangkasbitung
+
+
+def example_rows() -> list[dict]:
+    """The rows of the example import file (``importer.example_file``): three families in a
+    village of Rangkasbitung, then two rows with the problems a spreadsheet typically makes (a
+    NIK shortened to 3.6021E+15, a date of birth that disagrees with the NIK), so that a check
+    run shows the report. Deterministic; the NIKs start with serial 9000 so that they do not
+    collide with the demo registry."""
+    village = Village.objects.filter(district_id=EXAMPLE_DISTRICT).order_by("code").first()
+    village_code = village.code if village else f"{EXAMPLE_DISTRICT}.1001"
+    rng = seeded("registry-example", EXAMPLE_DISTRICT)
+    rows: list[dict] = []
+    serial = 9000
+    for family in range(3):
+        issued = datetime.date(2018, 1 + family, 10)
+        no_kk = no_kk_for(EXAMPLE_DISTRICT, issued, 9000 + family)
+        for member, (sex, age, relation) in enumerate(
+            [(Sex.MALE, 44, "Kepala Keluarga"), (Sex.FEMALE, 39, "Istri"), (Sex.FEMALE, 12, "Anak")]
+        ):
+            serial += 1
+            born = datetime.date(2026 - age, 1 + (family * 3 + member) % 12, 5 + member)
+            rows.append(
+                {
+                    "no_kk": no_kk,
+                    "nik": nik_for(EXAMPLE_DISTRICT, born, sex, serial),
+                    "name": person_name(rng, sex),
+                    "sex": sex,
+                    "birth_place": "Lebak",
+                    "birth_date": born.strftime("%d-%m-%Y"),
+                    "relationship": relation,
+                    "village": village_code,
+                    "address": f"{STREETS[family]} No. {10 + family}",
+                    "rt": f"{family + 1:03d}",
+                    "rw": "002",
+                    "desil": str(1 + family),
+                    "desil_date": DESIL_DATE.strftime("%d-%m-%Y"),
+                    "life": "Hidup",
+                    "disability": "fisik" if (family, member) == (2, 2) else "",
+                    "severity": "berat" if (family, member) == (2, 2) else "",
+                }
+            )
+    broken = dict(rows[0], nik="3.6021E+15", name="Contoh NIK Rusak")
+    wrong_date = dict(rows[1], birth_date="01-01-1990", name="Contoh Tanggal Salah")
+    wrong_date["nik"] = nik_for(EXAMPLE_DISTRICT, datetime.date(1987, 1, 6), Sex.FEMALE, 9999)
+    return [*rows, broken, wrong_date]

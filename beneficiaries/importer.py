@@ -450,8 +450,12 @@ def _date_sql(text: str) -> str:
             f"THEN make_date({y}, {m}, {d}) END"
         )
 
-    dmy = ymd(f"substr({text}, 7, 4)::int", f"substr({text}, 4, 2)::int", f"substr({text}, 1, 2)::int")
-    iso = ymd(f"substr({text}, 1, 4)::int", f"substr({text}, 6, 2)::int", f"substr({text}, 9, 2)::int")
+    dmy = ymd(
+        f"substr({text}, 7, 4)::int", f"substr({text}, 4, 2)::int", f"substr({text}, 1, 2)::int"
+    )
+    iso = ymd(
+        f"substr({text}, 1, 4)::int", f"substr({text}, 6, 2)::int", f"substr({text}, 9, 2)::int"
+    )
     shape = f"length({text}) = 10 AND {_only(text, DIGITS + '-')}"
     return (
         f"(CASE WHEN {shape} AND substr({text}, 3, 1) = '-' AND substr({text}, 6, 1) = '-' "

@@ -528,7 +528,6 @@ def placement_transition(
     selesai/keluar (closing needs a reason)."""
     require(actor, Domain.REGISTRY, Action.CHANGE)
     check_district(actor, placement.district_id)
-    check_version(placement, version)
     on = on or timezone.localdate()
     allowed = NEXT_STATUS.get(placement.status, ())
     if status not in allowed:
@@ -545,6 +544,10 @@ def placement_transition(
         )
     if on < placement.identified_on:
         raise ValidationError({"on": _("The date is before the date of identification.")})
+    closing = status in CategoryPlacement.CLOSED_STATUSES
+    if closing and not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for closing.")})
+    check_version(placement, version)
     placement.status = status
     if status == CategoryPlacement.Status.VERIFIED:
         placement.verified_on = on
@@ -552,8 +555,6 @@ def placement_transition(
         placement.handled_on = on
         placement.verified_on = placement.verified_on or on
     else:
-        if not (reason or "").strip():
-            raise ValidationError({"reason": _("Give the reason for closing.")})
         placement.closed_on = on
         placement.closing_reason = reason.strip()[:255]
     _save(placement, actor)

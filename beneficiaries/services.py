@@ -154,7 +154,12 @@ def household_update(
     require(actor, Domain.REGISTRY, Action.CHANGE)
     check_district(actor, household.district_id)
     check_version(household, version)
-    old = (household.desil, household.desil_date, household.district_id, household.village_id)
+    # The stored values (a ModelForm has already put the new ones on the instance).
+    old = (
+        Household.objects.filter(pk=household.pk)
+        .values_list("desil", "desil_date", "district_id", "village_id")
+        .get()
+    )
     _set_fields(household, HOUSEHOLD_FIELDS, data)
     _check_household(household)
     check_district(actor, household.district_id)
@@ -279,7 +284,7 @@ def person_update(
     require(actor, Domain.REGISTRY, Action.CHANGE)
     check_district(actor, person.district_id)
     check_version(person, version)
-    was_deceased = person.deceased
+    was_deceased = Person.objects.filter(pk=person.pk).values_list("deceased", flat=True).get()
     _set_fields(person, PERSON_FIELDS, data)
     notes = check_person(person)
     check_district(actor, person.district_id)

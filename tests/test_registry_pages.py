@@ -1,0 +1,308 @@
+"""Registry pages: lists with filters and search (no N+1), masking, forms, the household page
+with extension panels and filters, soft delete and restore, imports from the page, stats."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html
+
+from beneficiaries import extensions, importer
+from beneficiaries.models import Household, ImportBatch, Person
+from welfare.models import Job
+
+from .factories.beneficiaries import HouseholdFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _indonesian():
+    with translation.override("id"):
+        yield
+
+
+@pytest.fixture
+def registry(village_a, village_b):
+    households = [HouseholdFactory(village=village_a, desil=d) for d in (1, 2, 7)]
+    people = [
+        PersonFactory(
+            household=households[0],
+            name="Siti Aminah",
+            sex="P",
+            birth_date=datetime.date(1950, 4, 2),
+        ),
+        PersonFactory(
+            household=households[1], name="Budi Santoso", birth_date=datetime.date(2023, 1, 3)
+        ),
+        PersonFactory(
+            household=households[2], name="Asep Saepudin", birth_date=datetime.date(1990, 6, 6)
+        ),
+    ]
+    other = HouseholdFactory(village=village_b, desil=1)
+    people.append(
+        PersonFactory(household=other, name="Ujang Beta", birth_date=datetime.date(1985, 1, 1))
+    )
+    return households, people
+
+
+def _names(response):
+    return [p.name for p in response.context["page"]]
+
+
+def test_list_filters_and_search(client_for, users, registry, district_a):
+    households, people = registry
+    client = client_for(users["operator"])
+    url = reverse("beneficiaries:person_list")
+    assert len(_names(client.get(url))) == 4
+    assert _names(client.get(url, {"district": district_a.code})) == [
+        "Asep Saepudin",
+        "Budi Santoso",
+        "Siti Aminah",
+    ]
+    assert _names(client.get(url, {"desil": "1"})) == ["Siti Aminah", "Ujang Beta"]
+    assert _names(client.get(url, {"sex": "P"})) == ["Siti Aminah"]
+    assert _names(client.get(url, {"age_band": "60+"})) == ["Siti Aminah"]
+    assert _names(client.get(url, {"age_band": "0-5"})) == ["Budi Santoso"]
+    assert _names(client.get(url, {"q": people[2].nik})) == ["Asep Saepudin"]
+    assert _names(client.get(url, {"q": "saepu"})) == ["Asep Saepudin"]
+    response = client.get(url, {"desil": "99"})
+    assert response.status_code == 200 and _names(response) == []
+    hh = client.get(reverse("beneficiaries:household_list"), {"desil": "7"})
+    assert [h.pk for h in hh.context["page"]] == [households[2].pk]
+    assert hh.context["page"][0].member_count == 1
+
+
+def test_list_queries_do_not_grow_with_rows(
+    client_for, users, village_a, django_assert_max_num_queries
+):
+    for _n in range(30):
+        PersonFactory(household=HouseholdFactory(village=village_a))
+    client = client_for(users["operator"])
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("beneficiaries:person_list")).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("beneficiaries:household_list")).status_code == 200
+
+
+def test_nik_and_no_kk_are_masked_for_roles_without_personal_access(client_for, users, registry):
+    households, people = registry
+    person = people[0]
+    full = client_for(users["operator"]).get(reverse("beneficiaries:person_list")).content.decode()
+    assert person.nik in full and households[0].no_kk in full
+    for role in ("kepala_dinas", "auditor"):
+        page = client_for(users[role]).get(reverse("beneficiaries:person_list")).content.decode()
+        assert person.nik not in page and households[0].no_kk not in page
+        assert f"{person.nik[:4]}•••••••••{person.nik[-3:]}" in page
+        detail = client_for(users[role]).get(
+            reverse("beneficiaries:household_detail", args=[households[0].pk])
+        )
+        assert households[0].no_kk not in detail.content.decode()
+
+
+def test_tksk_sees_only_their_kecamatan(client_for, users, registry):
+    _households, people = registry
+    response = client_for(users["tksk"]).get(reverse("beneficiaries:person_list"))
+    assert "Ujang Beta" not in _names(response)
+    other = people[3]
+    assert (
+        client_for(users["tksk"])
+        .get(reverse("beneficiaries:person_detail", args=[other.pk]))
+        .status_code
+        == 404
+    )
+
+
+def test_household_page_shows_members_history_and_extension_panels(client_for, users, registry):
+    households, _people = registry
+    extensions.register_household_panel(
+        "programs",
+        title="Program bantuan",
+        render=lambda request, household: format_html("<p>PKH aktif untuk {}</p>", household.no_kk),
+        order=10,
+    )
+    extensions.register_household_panel("hidden", title="Tersembunyi", render=lambda r, h: None)
+    extensions.register_household_panel("broken", title="Rusak", render=lambda r, h: 1 / 0)
+    try:
+        response = client_for(users["operator"]).get(
+            reverse("beneficiaries:household_detail", args=[households[0].pk])
+        )
+    finally:
+        for key in ("programs", "hidden", "broken"):
+            extensions.unregister_household_panel(key)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Siti Aminah" in page
+    assert f"PKH aktif untuk {households[0].no_kk}" in page
+    assert "Tersembunyi" not in page
+    assert "Panel ini tidak dapat ditampilkan." in page
+
+
+def test_extension_filter_serves_page_and_api(client_for, api_for, users, registry):
+    households, _people = registry
+    chosen = households[1]
+
+    def apply(queryset, value):
+        if queryset.model is Person:
+            return queryset.filter(household_id=chosen.pk) if value == "pkh" else queryset.none()
+        return queryset.filter(pk=chosen.pk) if value == "pkh" else queryset.none()
+
+    extensions.register_list_filter(
+        "program", label="Program", choices=lambda: [("pkh", "PKH")], apply=apply
+    )
+    try:
+        page = client_for(users["operator"]).get(
+            reverse("beneficiaries:person_list"), {"program": "pkh"}
+        )
+        api = api_for(users["operator"]).get("/api/v1/households/", {"program": "pkh"})
+        bad = api_for(users["operator"]).get("/api/v1/households/", {"program": "nope"})
+    finally:
+        extensions.unregister_list_filter("program")
+    assert _names(page) == ["Budi Santoso"]
+    assert [row["id"] for row in api.json()["results"]] == [chosen.pk]
+    assert bad.status_code == 400
+
+
+def test_add_person_form_refuses_an_existing_nik_with_a_link(
+    client_for, users, registry, village_a
+):
+    _households, people = registry
+    existing = people[0]
+    response = client_for(users["operator"]).post(
+        reverse("beneficiaries:person_add"),
+        {
+            "nik": existing.nik,
+            "name": "Orang Baru",
+            "sex": existing.sex,
+            "birth_date": existing.birth_date.isoformat(),
+            "village": village_a.code,
+            "source": "walk_in",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "sudah ada di registri" in page
+    assert reverse("beneficiaries:person_detail", args=[existing.pk]) in page
+    assert Person.objects.filter(name="Orang Baru").count() == 0
+
+
+def test_add_and_edit_household_then_delete_and_restore(client_for, users, village_a):
+    client = client_for(users["operator"])
+    response = client.post(
+        reverse("beneficiaries:household_add"),
+        {
+            "no_kk": "3602140101150009",
+            "village": village_a.code,
+            "desil": "2",
+            "desil_date": "2026-08-01",
+            "status": "aktif",
+            "source": "walk_in",
+            "rt": "4",
+            "rw": "1",
+        },
+    )
+    household = Household.objects.get(no_kk="3602140101150009")
+    assert response.status_code == 302 and household.rt == "004"
+    stale = household.version
+    response = client.post(
+        reverse("beneficiaries:household_edit", args=[household.pk]),
+        {
+            "no_kk": household.no_kk,
+            "village": village_a.code,
+            "desil": "3",
+            "desil_date": "2026-11-01",
+            "status": "aktif",
+            "source": "walk_in",
+            "version": stale,
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("beneficiaries:household_edit", args=[household.pk]),
+        {
+            "no_kk": household.no_kk,
+            "village": village_a.code,
+            "desil": "4",
+            "desil_date": "2026-11-01",
+            "status": "aktif",
+            "source": "walk_in",
+            "version": stale,
+        },
+    )
+    assert response.status_code == 409
+    household.refresh_from_db()
+    assert household.desil == 3 and household.desil_records.count() == 2
+    client.post(
+        reverse("beneficiaries:household_delete", args=[household.pk]), {"reason": "Salah input"}
+    )
+    household.refresh_from_db()
+    assert household.deleted_at is not None
+    deleted = client.get(reverse("beneficiaries:household_list"), {"state": "deleted"})
+    assert household in list(deleted.context["page"])
+    client.post(reverse("beneficiaries:household_restore", args=[household.pk]))
+    household.refresh_from_db()
+    assert household.deleted_at is None
+    history = client.get(
+        reverse("beneficiaries:household_detail", args=[household.pk])
+    ).content.decode()
+    assert "Salah input" in history
+
+
+def test_import_from_the_page_runs_as_a_job(client_for, users, village_a):
+    client = client_for(users["operator"])
+    template = client.get(reverse("beneficiaries:import_template"))
+    assert template.status_code == 200 and template["Content-Disposition"].endswith('.xlsx"')
+    example = client.get(reverse("beneficiaries:import_example")).content
+    upload = io.BytesIO(example)
+    upload.name = "contoh.csv"
+    response = client.post(
+        reverse("beneficiaries:import_start"),
+        {"file": upload, "mode": "valid", "commit": "on", "source": "dtsen"},
+    )
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "job_detail", args=[job.pk]
+    )
+    batch = ImportBatch.objects.get()
+    assert batch.job == job and batch.mode == "valid"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_job_saves_valid_rows_and_offers_the_refused_ones(
+    client_for, users, regions, village_a
+):
+    client = client_for(users["operator"])
+    upload = io.BytesIO(importer.example_file())
+    upload.name = "contoh.csv"
+    client.post(
+        reverse("beneficiaries:import_start"),
+        {"file": upload, "mode": "valid", "commit": "on", "source": "dtsen"},
+    )
+    call_command("db_worker", "--batch", "--queue-name", "default")
+    job = Job.objects.get()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    batch = ImportBatch.objects.get()
+    assert batch.status == "committed" and batch.invalid_rows == 2
+    assert Person.objects.count() == 9
+    detail = client.get(reverse("beneficiaries:import_detail", args=[batch.pk]))
+    assert (
+        reverse("beneficiaries:import_download", args=[batch.pk, "ditolak"])
+        in detail.content.decode()
+    )
+    download = client.get(reverse("beneficiaries:import_download", args=[batch.pk, "laporan"]))
+    assert download.status_code == 200
+    person = Person.objects.first()
+    page = client.get(reverse("beneficiaries:person_detail", args=[person.pk])).content.decode()
+    assert f"#{batch.pk}" in page
+
+
+def test_stats_page_and_dashboard(client_for, users, registry):
+    response = client_for(users["kepala_dinas"]).get(reverse("beneficiaries:stats"))
+    assert response.status_code == 200
+    recap = response.context["recap"]
+    assert recap["households_total"] == 4 and recap["persons_total"] == 4
+    home = client_for(users["operator"]).get(reverse("home")).content.decode()
+    assert "Registri PPKS" in home

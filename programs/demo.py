@@ -41,38 +41,204 @@ from .models import (
     Stage,
 )
 
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-          "September", "Oktober", "November", "Desember"]
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 
 # code, name, level, funding, funding note, bidang, unit, benefit, amount, schedule, stages,
 # categories, max desil, min age, max age, severity, composition, share enrolled
 CATALOGUE = [
-    ("PKH", "Program Keluarga Harapan", "nasional", "apbn", "", "linjamsos", "household",
-     "tunai", "750000", "tahap", 4, [], 4, None, None, "",
-     ["balita", "anak_sekolah", "lansia", "disabilitas"], 0.75),
-    ("BPNT", "Bantuan Pangan Non Tunai / Program Sembako", "nasional", "apbn", "", "linjamsos",
-     "household", "pangan", "200000", "bulanan", 12, [], 4, None, None, "", [], 0.8),
-    ("ASPD", "Asistensi Sosial Penyandang Disabilitas Berat (ASODK)", "nasional", "apbn", "",
-     "rehsos", "person", "tunai", "3000000", "sekali", 1,
-     ["penyandang_disabilitas", "anak_kedisabilitasan"], 5, None, None, "berat", [], 0.5),
-    ("KUBE", "Kelompok Usaha Bersama", "nasional", "apbn", "", "dayasos", "group",
-     "modal_usaha", "20000000", "sekali", 1, [], 4, None, None, "", [], 1.0),
-    ("ASLUT", "Asistensi Sosial Lanjut Usia Terlantar", "nasional", "apbn", "", "rehsos",
-     "person", "tunai", "1200000", "tahap", 2, ["lanjut_usia_terlantar"], 5, 60, None, "", [],
-     0.8),
-    ("PKSA", "Program Kesejahteraan Sosial Anak", "nasional", "apbn", "", "rehsos", "person",
-     "layanan", "1500000", "sekali", 1,
-     ["anak_terlantar", "anak_balita_terlantar", "anak_kedisabilitasan"], None, 0, 18, "", [],
-     1.0),
-    ("BSPD-KAB", "Bantuan Sosial Uang bagi Penyandang Disabilitas", "kabupaten",
-     "apbd_kabupaten", "", "rehsos", "person", "tunai", "900000", "tahap", 2,
-     ["penyandang_disabilitas", "anak_kedisabilitasan"], 7, None, None, "", [], 0.95),
-    ("PERMAKANAN", "Permakanan bagi Warga Binaan LKS", "kabupaten", "apbd_kabupaten", "",
-     "rehsos", "person", "pangan", "450000", "bulanan", 12,
-     ["lanjut_usia_terlantar", "anak_terlantar"], None, None, None, "", [], 0.4),
-    ("BTT-BENCANA", "Bantuan Korban Bencana (Belanja Tidak Terduga)", "kabupaten",
-     "apbd_kabupaten", "Belanja Tidak Terduga", "linjamsos", "household", "barang", "1500000",
-     "sekali", 1, ["korban_bencana_alam"], None, None, None, "", [], 0.0),
+    (
+        "PKH",
+        "Program Keluarga Harapan",
+        "nasional",
+        "apbn",
+        "",
+        "linjamsos",
+        "household",
+        "tunai",
+        "750000",
+        "tahap",
+        4,
+        [],
+        4,
+        None,
+        None,
+        "",
+        ["balita", "anak_sekolah", "lansia", "disabilitas"],
+        0.75,
+    ),
+    (
+        "BPNT",
+        "Bantuan Pangan Non Tunai / Program Sembako",
+        "nasional",
+        "apbn",
+        "",
+        "linjamsos",
+        "household",
+        "pangan",
+        "200000",
+        "bulanan",
+        12,
+        [],
+        4,
+        None,
+        None,
+        "",
+        [],
+        0.8,
+    ),
+    (
+        "ASPD",
+        "Asistensi Sosial Penyandang Disabilitas Berat (ASODK)",
+        "nasional",
+        "apbn",
+        "",
+        "rehsos",
+        "person",
+        "tunai",
+        "3000000",
+        "sekali",
+        1,
+        ["penyandang_disabilitas", "anak_kedisabilitasan"],
+        5,
+        None,
+        None,
+        "berat",
+        [],
+        0.5,
+    ),
+    (
+        "KUBE",
+        "Kelompok Usaha Bersama",
+        "nasional",
+        "apbn",
+        "",
+        "dayasos",
+        "group",
+        "modal_usaha",
+        "20000000",
+        "sekali",
+        1,
+        [],
+        4,
+        None,
+        None,
+        "",
+        [],
+        1.0,
+    ),
+    (
+        "ASLUT",
+        "Asistensi Sosial Lanjut Usia Terlantar",
+        "nasional",
+        "apbn",
+        "",
+        "rehsos",
+        "person",
+        "tunai",
+        "1200000",
+        "tahap",
+        2,
+        ["lanjut_usia_terlantar"],
+        5,
+        60,
+        None,
+        "",
+        [],
+        0.8,
+    ),
+    (
+        "PKSA",
+        "Program Kesejahteraan Sosial Anak",
+        "nasional",
+        "apbn",
+        "",
+        "rehsos",
+        "person",
+        "layanan",
+        "1500000",
+        "sekali",
+        1,
+        ["anak_terlantar", "anak_balita_terlantar", "anak_kedisabilitasan"],
+        None,
+        0,
+        18,
+        "",
+        [],
+        1.0,
+    ),
+    (
+        "BSPD-KAB",
+        "Bantuan Sosial Uang bagi Penyandang Disabilitas",
+        "kabupaten",
+        "apbd_kabupaten",
+        "",
+        "rehsos",
+        "person",
+        "tunai",
+        "900000",
+        "tahap",
+        2,
+        ["penyandang_disabilitas", "anak_kedisabilitasan"],
+        7,
+        None,
+        None,
+        "",
+        [],
+        0.95,
+    ),
+    (
+        "PERMAKANAN",
+        "Permakanan bagi Warga Binaan LKS",
+        "kabupaten",
+        "apbd_kabupaten",
+        "",
+        "rehsos",
+        "person",
+        "pangan",
+        "450000",
+        "bulanan",
+        12,
+        ["lanjut_usia_terlantar", "anak_terlantar"],
+        None,
+        None,
+        None,
+        "",
+        [],
+        0.4,
+    ),
+    (
+        "BTT-BENCANA",
+        "Bantuan Korban Bencana (Belanja Tidak Terduga)",
+        "kabupaten",
+        "apbd_kabupaten",
+        "Belanja Tidak Terduga",
+        "linjamsos",
+        "household",
+        "barang",
+        "1500000",
+        "sekali",
+        1,
+        ["korban_bencana_alam"],
+        None,
+        None,
+        None,
+        "",
+        [],
+        0.0,
+    ),
 ]
 
 TAHAP_MONTHS = {1: [6], 2: [5, 11], 4: [2, 5, 8, 11]}
@@ -85,9 +251,10 @@ def seed(*, stdout) -> None:
     if Enrollment.objects.exists():
         stdout.write(f"  programs: {Enrollment.objects.count()} enrollments (already there)")
         return
-    actor = User.objects.filter(is_superuser=True).order_by("pk").first() or User.objects.filter(
-        role="admin"
-    ).order_by("pk").first()
+    actor = (
+        User.objects.filter(is_superuser=True).order_by("pk").first()
+        or User.objects.filter(role="admin").order_by("pk").first()
+    )
     if actor is None:
         stdout.write("  programs: no administrator account; nothing done")
         return
@@ -105,16 +272,43 @@ def _seed(actor) -> dict:
     categories = {c.code: c for c in PpksCategory.objects.all()}
     bidang = {b.code: b for b in Bidang.objects.all()}
     programs = {}
-    for (code, name, level, funding, note, bidang_code, unit, benefit, amount, schedule,
-         stages, cats, max_desil, min_age, max_age, severity, composition, _share) in CATALOGUE:
+    for (
+        code,
+        name,
+        level,
+        funding,
+        note,
+        bidang_code,
+        unit,
+        benefit,
+        amount,
+        schedule,
+        stages,
+        cats,
+        max_desil,
+        min_age,
+        max_age,
+        severity,
+        composition,
+        _share,
+    ) in CATALOGUE:
         program, _created = Program.objects.update_or_create(
             code=code,
             defaults={
-                "name": name, "level": level, "funding": funding, "funding_note": note,
-                "bidang": bidang[bidang_code], "unit": unit, "benefit": benefit,
-                "amount_per_stage": Decimal(amount), "schedule": schedule,
-                "stages_per_year": stages, "max_desil": max_desil, "min_age": min_age,
-                "max_age": max_age, "min_disability_severity": severity,
+                "name": name,
+                "level": level,
+                "funding": funding,
+                "funding_note": note,
+                "bidang": bidang[bidang_code],
+                "unit": unit,
+                "benefit": benefit,
+                "amount_per_stage": Decimal(amount),
+                "schedule": schedule,
+                "stages_per_year": stages,
+                "max_desil": max_desil,
+                "min_age": min_age,
+                "max_age": max_age,
+                "min_disability_severity": severity,
                 "composition": composition,
             },
         )
@@ -147,9 +341,13 @@ def _stages(program: Program, year: int, count: int, schedule: str) -> None:
             month, name = number, f"{MONTHS[number - 1]} {year}"
         else:
             month = TAHAP_MONTHS.get(count, [6] * count)[number - 1]
-            name = f"Tahap {'I' * number if number < 4 else 'IV'} {year}" if count > 1 else f"{year}"
+            name = (
+                f"Tahap {'I' * number if number < 4 else 'IV'} {year}" if count > 1 else f"{year}"
+            )
         Stage.objects.get_or_create(
-            program=program, year=year, number=number,
+            program=program,
+            year=year,
+            number=number,
             defaults={"name": name, "planned_on": datetime.date(year, month, 15)},
         )
 
@@ -174,15 +372,22 @@ def _enroll_eligible(actor, program: Program, year: int, share: float) -> None:
     if not chosen:
         return
     services.enrollment_bulk_create(
-        actor=actor, program=program, ids=chosen, start_date=start,
-        status=Enrollment.Status.ACTIVE, decree_number=f"460/Kep.{program.code}/Dinsos/{year}",
+        actor=actor,
+        program=program,
+        ids=chosen,
+        start_date=start,
+        status=Enrollment.Status.ACTIVE,
+        decree_number=f"460/Kep.{program.code}/Dinsos/{year}",
         decree_date=datetime.date(year, 1, 2),
     )
     # Some stay proposed or verified (waiting for the next decree).
     waiting = [pk for pk, _d in rows if pk not in set(chosen) and rng.random() < 0.3]
     if waiting:
         services.enrollment_bulk_create(
-            actor=actor, program=program, ids=waiting, start_date=start,
+            actor=actor,
+            program=program,
+            ids=waiting,
+            start_date=start,
             status=Enrollment.Status.PROPOSED,
         )
 
@@ -190,8 +395,14 @@ def _enroll_eligible(actor, program: Program, year: int, share: float) -> None:
 def _kube(actor, program: Program, year: int) -> None:
     """Groups of ten poor families in the villages with enough of them."""
     rng = seeded("programs", "kube")
-    businesses = ["Ternak kambing", "Warung sembako", "Kerajinan anyaman bambu", "Budidaya ikan lele",
-                  "Produksi gula aren", "Bengkel sepeda motor"]
+    businesses = [
+        "Ternak kambing",
+        "Warung sembako",
+        "Kerajinan anyaman bambu",
+        "Budidaya ikan lele",
+        "Produksi gula aren",
+        "Bengkel sepeda motor",
+    ]
     eligible = eligibility.eligible_households(
         program, Household.objects.all(), datetime.date(year, 1, 2)
     ).order_by("village_id", "pk")
@@ -199,30 +410,50 @@ def _kube(actor, program: Program, year: int) -> None:
     for household in eligible.select_related("village"):
         by_village.setdefault(household.village_id, []).append(household)
     made = 0
-    for village_id, households in by_village.items():
+    for households in by_village.values():
         if len(households) < 5 or rng.random() > 0.15:
             continue
         members = households[:10]
         village = members[0].village
         group = services.group_create(
-            actor=actor, program=program, name=f"KUBE {village.name.title()} {made + 1}",
-            village=village, business_type=rng.choice(businesses),
-            formed_on=datetime.date(year - 1, 10, 1), households=members, chair=members[0],
+            actor=actor,
+            program=program,
+            name=f"KUBE {village.name.title()} {made + 1}",
+            village=village,
+            business_type=rng.choice(businesses),
+            formed_on=datetime.date(year - 1, 10, 1),
+            households=members,
+            chair=members[0],
         )
         services.enrollment_create(
-            actor=actor, program=program, group=group, start_date=datetime.date(year, 1, 2),
-            status=Enrollment.Status.ACTIVE, decree_number=f"460/Kep.KUBE/Dinsos/{year}",
+            actor=actor,
+            program=program,
+            group=group,
+            start_date=datetime.date(year, 1, 2),
+            status=Enrollment.Status.ACTIVE,
+            decree_number=f"460/Kep.KUBE/Dinsos/{year}",
             decree_date=datetime.date(year, 1, 2),
         )
         services.group_report_add(
-            actor=actor, group=group, reported_on=datetime.date(year, 3, 31),
-            state=KubeGroup.BusinessState.STARTING, revenue=Decimal(1500000 + made * 100000),
+            actor=actor,
+            group=group,
+            reported_on=datetime.date(year, 3, 31),
+            state=KubeGroup.BusinessState.STARTING,
+            revenue=Decimal(1500000 + made * 100000),
         )
         services.group_report_add(
-            actor=actor, group=group, reported_on=datetime.date(year, 9, 30),
-            state=rng.choice([KubeGroup.BusinessState.GROWING, KubeGroup.BusinessState.STABLE,
-                              KubeGroup.BusinessState.DECLINING]),
-            revenue=Decimal(2500000 + made * 150000), capital_received=program.amount_per_stage,
+            actor=actor,
+            group=group,
+            reported_on=datetime.date(year, 9, 30),
+            state=rng.choice(
+                [
+                    KubeGroup.BusinessState.GROWING,
+                    KubeGroup.BusinessState.STABLE,
+                    KubeGroup.BusinessState.DECLINING,
+                ]
+            ),
+            revenue=Decimal(2500000 + made * 150000),
+            capital_received=program.amount_per_stage,
         )
         made += 1
     assert KubeMember.objects.filter(group__program=program).exists() or made == 0
@@ -240,9 +471,13 @@ def _disaster(actor, program: Program, year: int) -> None:
     ) or list(Household.objects.order_by("pk")[:6])
     for household in village_households:
         services.enrollment_create(
-            actor=kabid, program=program, household=household,
-            start_date=datetime.date(year, 2, 10), status=Enrollment.Status.ACTIVE,
-            decree_number=f"360/Kep.12-BPBD/{year}", decree_date=datetime.date(year, 2, 9),
+            actor=kabid,
+            program=program,
+            household=household,
+            start_date=datetime.date(year, 2, 10),
+            status=Enrollment.Status.ACTIVE,
+            decree_number=f"360/Kep.12-BPBD/{year}",
+            decree_date=datetime.date(year, 2, 9),
             override_justification=(
                 "Korban banjir bandang 8 Februari; status tanggap darurat ditetapkan SK Bupati, "
                 "pendataan PPKS menyusul."
@@ -254,12 +489,15 @@ def _inclusion_cases(actor, program: Program, year: int) -> None:
     kabid = _kabid("linjamsos") or actor
     for household in Household.objects.filter(desil__in=[6, 7]).order_by("pk")[:12:3]:
         services.enrollment_create(
-            actor=kabid, program=program, household=household,
-            start_date=datetime.date(year, 1, 2), status=Enrollment.Status.ACTIVE,
-            decree_number=f"460/Kep.PKH/Dinsos/{year}", decree_date=datetime.date(year, 1, 2),
+            actor=kabid,
+            program=program,
+            household=household,
+            start_date=datetime.date(year, 1, 2),
+            status=Enrollment.Status.ACTIVE,
+            decree_number=f"460/Kep.PKH/Dinsos/{year}",
+            decree_date=datetime.date(year, 1, 2),
             override_justification=(
-                "Hasil musyawarah desa: kepala keluarga sakit menahun, data desil belum "
-                "diperbarui."
+                "Hasil musyawarah desa: kepala keluarga sakit menahun, data desil belum diperbarui."
             ),
         )
 
@@ -270,20 +508,28 @@ def _exits_and_replacements(actor, programs, year: int) -> None:
     for code in ("BSPD-KAB", "PKH", "BPNT"):
         program = programs[code]
         active = list(
-            Enrollment.objects.filter(program=program, status=Enrollment.Status.ACTIVE)
-            .order_by("pk")[:400]
+            Enrollment.objects.filter(program=program, status=Enrollment.Status.ACTIVE).order_by(
+                "pk"
+            )[:400]
         )
         leaving = active[5::37]
         for enrollment in leaving:
             services.enrollment_transition(
-                actor=actor, enrollment=enrollment, version=enrollment.version,
-                status=Enrollment.Status.EXITED, on=datetime.date(year, 7, 1),
-                exit_reason=rng.choice(reasons), note="Hasil verifikasi pendamping.",
+                actor=actor,
+                enrollment=enrollment,
+                version=enrollment.version,
+                status=Enrollment.Status.EXITED,
+                on=datetime.date(year, 7, 1),
+                exit_reason=rng.choice(reasons),
+                note="Hasil verifikasi pendamping.",
             )
         for enrollment in [e for e in active[9::61] if e not in leaving]:
             services.enrollment_transition(
-                actor=actor, enrollment=enrollment, version=enrollment.version,
-                status=Enrollment.Status.SUSPENDED, note="Tidak memenuhi komitmen kehadiran.",
+                actor=actor,
+                enrollment=enrollment,
+                version=enrollment.version,
+                status=Enrollment.Status.SUSPENDED,
+                note="Tidak memenuhi komitmen kehadiran.",
             )
     # One replacement in PKH: the place of a family that moved goes to an eligible family.
     pkh = programs["PKH"]
@@ -299,8 +545,13 @@ def _exits_and_replacements(actor, programs, year: int) -> None:
     )
     if candidate and old:
         services.enrollment_replace(
-            actor=actor, enrollment=old, version=old.version, exit_reason=ExitReason.MOVED,
-            note="Pindah ke luar kabupaten.", on=datetime.date(year, 7, 1), household=candidate,
+            actor=actor,
+            enrollment=old,
+            version=old.version,
+            exit_reason=ExitReason.MOVED,
+            note="Pindah ke luar kabupaten.",
+            on=datetime.date(year, 7, 1),
+            household=candidate,
         )
 
 
@@ -316,16 +567,17 @@ def _disburse(actor, programs, year: int, today: datetime.date) -> int:
             rows = Disbursement.objects.filter(stage=stage).annotate(bucket=Mod("id", 100))
             channel = channels.get(program.code, "bank" if stage.number % 2 else "pos")
             rows.filter(bucket__lt=95).update(
-                status=Disbursement.Status.PAID, paid_amount=F("planned_amount"),
+                status=Disbursement.Status.PAID,
+                paid_amount=F("planned_amount"),
                 paid_on=stage.planned_on + datetime.timedelta(days=3 + stage.number % 5),
                 channel=channel,
             )
             rows.filter(bucket__gte=95, bucket__lt=98).update(
-                status=Disbursement.Status.FAILED, channel=channel,
+                status=Disbursement.Status.FAILED,
+                channel=channel,
                 reason="Rekening tidak aktif" if channel == "bank" else "KPM tidak hadir",
             )
             rows.filter(bucket__gte=98).update(
                 status=Disbursement.Status.POSTPONED, reason="Menunggu perbaikan data NIK"
             )
     return made
-

@@ -230,9 +230,10 @@ def check_persons(program: Program, queryset, on: datetime.date) -> dict[int, li
         if row.enrolled_status:
             failures.append(_enrolled_failure(row.enrolled_status))
         household = row.household
-        if program.max_desil is not None:
-            if failure := _desil_failure(program, household.desil if household else None):
-                failures.append(failure)
+        if program.max_desil is not None and (
+            failure := _desil_failure(program, household.desil if household else None)
+        ):
+            failures.append(failure)
         if category_ids and not row.in_category:
             failures.append(_category_failure(program))
         if failure := _age_failure(program, _age(row.birth_date, on), _("The person")):

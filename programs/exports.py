@@ -58,7 +58,9 @@ def _masker(user):
 
 def bnba_rows(queryset, *, user, order: str = "name"):
     mask = _masker(user)
-    for number, row in enumerate(selectors.bnba(queryset, order=order).iterator(chunk_size=2000), 1):
+    for number, row in enumerate(
+        selectors.bnba(queryset, order=order).iterator(chunk_size=2000), 1
+    ):
         yield {
             "no": number,
             "name": mask(row.recipient_name, "name"),
@@ -76,18 +78,34 @@ def bnba_rows(queryset, *, user, order: str = "name"):
 
 
 BNBA_COLUMNS = [
-    ("no", "No.", 6), ("name", "Name", 30), ("nik", "NIK", 20), ("no_kk", "No. KK", 20),
-    ("address", "Address", 30), ("rt", "RT", 6), ("rw", "RW", 6), ("village", "Desa/kelurahan", 22),
-    ("district", "Kecamatan", 20), ("program", "Program", 12), ("status", "Status", 14),
+    ("no", "No.", 6),
+    ("name", "Name", 30),
+    ("nik", "NIK", 20),
+    ("no_kk", "No. KK", 20),
+    ("address", "Address", 30),
+    ("rt", "RT", 6),
+    ("rw", "RW", 6),
+    ("village", "Desa/kelurahan", 22),
+    ("district", "Kecamatan", 20),
+    ("program", "Program", 12),
+    ("status", "Status", 14),
     ("decree", "Decree (SK)", 26),
 ]
 
 
 def _bnba_labels():
     return {
-        "no": _("No."), "name": _("Name"), "nik": _("NIK"), "no_kk": _("No. KK"),
-        "address": _("Address"), "rt": _("RT"), "rw": _("RW"), "village": _("Desa/kelurahan"),
-        "district": _("Kecamatan"), "program": _("Program"), "status": _("Status"),
+        "no": _("No."),
+        "name": _("Name"),
+        "nik": _("NIK"),
+        "no_kk": _("No. KK"),
+        "address": _("Address"),
+        "rt": _("RT"),
+        "rw": _("RW"),
+        "village": _("Desa/kelurahan"),
+        "district": _("Kecamatan"),
+        "program": _("Program"),
+        "status": _("Status"),
         "decree": _("Decree (SK)"),
     }
 
@@ -133,23 +151,38 @@ def recap_xlsx(stats: selectors.ProgramStats, realization: list) -> bytes:
     workbook.remove(workbook.active)
     program = stats.program
     heading = _("%(program)s %(year)s: recipients and realization") % {
-        "program": program.name, "year": stats.year
+        "program": program.name,
+        "year": stats.year,
     }
     area = _("Kecamatan") if stats.group_by == "district" else _("Desa/kelurahan")
     columns = [(_("Code"), 16), (area, 26)]
     if stats.group_by == "village":
         columns.append((_("Kecamatan"), 22))
     columns += [
-        (_("Quota"), 10), (_("Enrolled"), 10), (_("Active"), 10), (_("Recipients"), 11),
-        (_("Paid"), 10), (_("Paid (Rp)"), 16), (_("Planned (Rp)"), 16), (_("% realized"), 11),
+        (_("Quota"), 10),
+        (_("Enrolled"), 10),
+        (_("Active"), 10),
+        (_("Recipients"), 11),
+        (_("Paid"), 10),
+        (_("Paid (Rp)"), 16),
+        (_("Planned (Rp)"), 16),
+        (_("% realized"), 11),
     ]
     sheet = _sheet(workbook, _("Figures"), heading, columns)
     for row in [*stats.rows, stats.total]:
         values = [row.code, row.name or _("Total")]
         if stats.group_by == "village":
             values.append(row.district_name)
-        values += [row.quota, row.enrolled, row.active, row.recipients, row.paid_count,
-                   row.paid_amount, row.planned_amount, row.pct_paid]
+        values += [
+            row.quota,
+            row.enrolled,
+            row.active,
+            row.recipients,
+            row.paid_count,
+            row.paid_amount,
+            row.planned_amount,
+            row.pct_paid,
+        ]
         sheet.append([_number(v) for v in values])
     if realization:
         stages = realization[-1].stages
@@ -159,7 +192,11 @@ def recap_xlsx(stats: selectors.ProgramStats, realization: list) -> bytes:
         sheet = _sheet(workbook, _("Per desa per tahap"), heading, columns)
         for row in realization:
             if row.is_subtotal:
-                values = [row.district_name or _("Total"), _("Sub total") if row.code else "", row.recipients]
+                values = [
+                    row.district_name or _("Total"),
+                    _("Sub total") if row.code else "",
+                    row.recipients,
+                ]
             else:
                 values = [row.district_name, row.name, row.recipients]
             for figure in row.stages:
@@ -173,7 +210,11 @@ def recap_pdf(stats: selectors.ProgramStats, realization: list) -> bytes:
 
     html = render_to_string(
         "programs/pdf/recap.html",
-        {"stats": stats, "realization": realization, "printed": timezone.localtime(),
-         "stages": realization[-1].stages if realization else []},
+        {
+            "stats": stats,
+            "realization": realization,
+            "printed": timezone.localtime(),
+            "stages": realization[-1].stages if realization else [],
+        },
     )
     return HTML(string=html).write_pdf()

@@ -76,7 +76,9 @@ class EnrollmentFilter(django_filters.FilterSet):
             )
         return queryset.filter(
             Q(person__name__icontains=value)
-            | Q(household__members__name__icontains=value, household__members__relationship="kepala")
+            | Q(
+                household__members__name__icontains=value, household__members__relationship="kepala"
+            )
             | Q(group__name__icontains=value)
         ).distinct()
 
@@ -122,8 +124,11 @@ class CandidatePersonFilter(django_filters.FilterSet):
         label=_("Desa/kelurahan"), queryset=_villages, empty_label=_("All desa")
     )
     desil_max = django_filters.NumberFilter(
-        label=_("Desil at most"), field_name="household__desil", lookup_expr="lte",
-        min_value=1, max_value=10,
+        label=_("Desil at most"),
+        field_name="household__desil",
+        lookup_expr="lte",
+        min_value=1,
+        max_value=10,
     )
 
     class Meta:

@@ -176,6 +176,9 @@ class ProgramQuota(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.year} {self.village_id or self.district_id}: {self.quota}"
+
 
 class Stage(models.Model):
     """A tahap (or a month) of a program year."""
@@ -290,6 +293,9 @@ class KubeMember(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.group_id}: {self.household_id}"
+
 
 class KubeBusinessReport(models.Model):
     """The state of a group's business on a date (monitoring over time)."""
@@ -321,6 +327,9 @@ class KubeBusinessReport(models.Model):
         ordering = ["group", "-reported_on"]
         verbose_name = _("business report")
         verbose_name_plural = _("business reports")
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.reported_on}"
 
 
 class ExitReason(models.TextChoices):
@@ -546,3 +555,6 @@ class Disbursement(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["enrollment", "stage"], name="disbursement_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id} {self.stage_id}: {self.status}"

@@ -715,25 +715,42 @@ def bnba(queryset: QuerySet[Enrollment], *, order: str = "name") -> QuerySet[Enr
     ).order_by("pk")
     rows = queryset.select_related(None).annotate(
         recipient_name=Coalesce(
-            F("person__name"), Subquery(head.values("name")[:1]), F("group__name"),
-            Value(""), output_field=CharField(),
-        ),
-        recipient_nik=Coalesce(
-            F("person__nik"), Subquery(head.values("nik")[:1]), Value(""),
+            F("person__name"),
+            Subquery(head.values("name")[:1]),
+            F("group__name"),
+            Value(""),
             output_field=CharField(),
         ),
-        no_kk=Coalesce(F("household__no_kk"), F("person__household__no_kk"), Value(""),
-                       output_field=CharField()),
-        address=Coalesce(F("household__address"), F("person__household__address"), Value(""),
-                         output_field=CharField()),
-        rt=Coalesce(F("household__rt"), F("person__household__rt"), Value(""),
-                    output_field=CharField()),
-        rw=Coalesce(F("household__rw"), F("person__household__rw"), Value(""),
-                    output_field=CharField()),
+        recipient_nik=Coalesce(
+            F("person__nik"),
+            Subquery(head.values("nik")[:1]),
+            Value(""),
+            output_field=CharField(),
+        ),
+        no_kk=Coalesce(
+            F("household__no_kk"),
+            F("person__household__no_kk"),
+            Value(""),
+            output_field=CharField(),
+        ),
+        address=Coalesce(
+            F("household__address"),
+            F("person__household__address"),
+            Value(""),
+            output_field=CharField(),
+        ),
+        rt=Coalesce(
+            F("household__rt"), F("person__household__rt"), Value(""), output_field=CharField()
+        ),
+        rw=Coalesce(
+            F("household__rw"), F("person__household__rw"), Value(""), output_field=CharField()
+        ),
         village_name=F("village__name"),
         district_name=F("district__name"),
         program_code=F("program__code"),
     )
     if order == "address":
-        return rows.order_by("district_name", "village_name", "rw", "rt", "address", "recipient_name", "pk")
+        return rows.order_by(
+            "district_name", "village_name", "rw", "rt", "address", "recipient_name", "pk"
+        )
     return rows.order_by("recipient_name", "pk")

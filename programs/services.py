@@ -332,12 +332,12 @@ def enrollment_bulk_create(
         result.refused.append((missing, [_("Not found in the registry.")]))
     ok = [pk for pk, fails in failures.items() if not fails]
     result.refused += [(pk, [f.message for f in fails]) for pk, fails in failures.items() if fails]
-    regions = dict(
-        (pk, (d, v))
+    regions = {
+        pk: (d, v)
         for pk, d, v in model.objects.filter(pk__in=ok).values_list(
             "pk", "district_id", "village_id"
         )
-    )
+    }
     _check_quota(program, start_date.year, Counter(v for _d, v in regions.values()))
     key = "person_id" if program.unit == Unit.PERSON else "household_id"
     enrollments = [
@@ -538,7 +538,7 @@ def disbursements_plan(*, actor, stage: Stage, amount: Decimal | None = None) ->
             WHERE e.program_id = %s AND e.status = 'aktif'
               AND NOT EXISTS (SELECT 1 FROM {Disbursement._meta.db_table} d
                               WHERE d.enrollment_id = e.id AND d.stage_id = %s)
-            """,
+            """,  # noqa: S608 (table names come from the models)
             [stage.pk, stage.year, amount, now, now, program.pk, stage.pk],
         )
         return cursor.rowcount

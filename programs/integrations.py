@@ -68,7 +68,7 @@ def register() -> None:
         )
         register_source(
             "programs.recipients_paid",
-            gettext_lazy("% of program recipients paid (all programs)"),
+            gettext_lazy("Share of program recipients paid (all programs)"),
             recipients_paid,
             unit="%",
             description=description,
@@ -76,7 +76,7 @@ def register() -> None:
         for code in getattr(settings, "PROGRAMS_PERFORMANCE_SOURCES", DEFAULT_SOURCE_PROGRAMS):
             register_source(
                 f"programs.recipients_paid.{code}",
-                format_lazy("{}: {}", gettext_lazy("% of program recipients paid"), code),
+                format_lazy("{}: {}", gettext_lazy("Share of program recipients paid"), code),
                 partial(recipients_paid, code=code),
                 unit="%",
                 description=description,

@@ -405,7 +405,6 @@ def enrollment_transition(
 
     _write_checks(actor, enrollment.program, Action.CHANGE)
     check_district(actor, enrollment.district_id)
-    check_version(enrollment, version)
     allowed = Enrollment.TRANSITIONS[enrollment.status]
     if status not in allowed:
         raise ValidationError(
@@ -442,6 +441,8 @@ def enrollment_transition(
         enrollment.exit_date = on
         enrollment.end_date = on
         enrollment.exit_note = note
+    # After the checks, so that a refused change leaves the caller's instance as it was.
+    check_version(enrollment, version)
     enrollment.status = status
     enrollment._history_user = actor
     enrollment._change_reason = note[:100] if note else ""

@@ -260,8 +260,8 @@ def enrollment_detail(request, pk):
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def enrollment_transition(request, pk):
     enrollment = access_object(
         request.user, selectors.enrollment_list(user=request.user), Action.CHANGE, pk=pk
@@ -448,8 +448,8 @@ def candidates(request, code):
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def stage_plan(request, code, stage_id):
     program = selectors.program_get(user=request.user, code=code)
     if not can_write(request.user, program):

@@ -80,9 +80,9 @@ def build(households: int, persons: int) -> None:
         INSERT INTO beneficiaries_household (no_kk, district_id, village_id, address, rt, rw,
             desil, desil_date, status, source, notes, version, created_at, updated_at,
             deleted_at, deleted_reason)
-        SELECT lpad(i::text, 16, '7'), v.district_id, v.code, 'Kp. Bench No. ' || (i %% 200),
+        SELECT '7' || lpad(i::text, 15, '0'), v.district_id, v.code, 'Kp. Bench No. ' || (i %% 200),
             lpad((i %% 12 + 1)::text, 3, '0'), lpad((i %% 6 + 1)::text, 3, '0'),
-            1 + (i * 7919) %% 10, NULL, 'aktif', 'dtsen', '', 1, now(), now(), NULL, ''
+            1 + (i::bigint * 7919) %% 10, NULL, 'aktif', 'dtsen', '', 1, now(), now(), NULL, ''
         FROM generate_series(1, %s) AS i
         JOIN bench_village v ON v.n = i %% {villages}
         """,
@@ -95,7 +95,7 @@ def build(households: int, persons: int) -> None:
             death_date, disability_physical, disability_intellectual, disability_mental,
             disability_sensory, disability_severity, phone, source, merged_into_id, notes,
             version, created_at, updated_at, deleted_at, deleted_reason)
-        SELECT lpad(i::text, 16, '6'), 'WARGA ' || i, 'WARGA', CASE WHEN i %% 2 = 0 THEN 'L' ELSE 'P' END,
+        SELECT '6' || lpad(i::text, 15, '0'), 'WARGA ' || i, 'WARGA', CASE WHEN i %% 2 = 0 THEN 'L' ELSE 'P' END,
             'Lebak', DATE '1940-01-01' + ((i * 37) %% 30000), h.id,
             CASE WHEN i <= %s THEN 'kepala' ELSE 'anak' END, h.district_id, h.village_id,
             false, NULL, i %% 40 = 0, false, false, false,

@@ -339,6 +339,8 @@ def enrollment_replace(request, pk):
         else:
             messages.success(request, _("The recipient was replaced."))
             return redirect(new.get_absolute_url())
+    elif request.method == "POST":
+        status = 400
     return render(
         request,
         "programs/enrollment_replace.html",
@@ -378,6 +380,8 @@ def enrollment_add(request, code):
         else:
             messages.success(request, _("The recipient was enrolled."))
             return redirect(enrollment.get_absolute_url())
+    elif request.method == "POST":
+        status = 400
     return render(
         request,
         "programs/enrollment_add.html",

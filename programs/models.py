@@ -1,1 +1,560 @@
-"""Models of this domain (see the app's issue)."""
+"""Social assistance programs: the catalogue, enrollment, KUBE groups, stages and disbursements.
+
+* ``Program``: code, name, level and funding, the bidang responsible, the unit enrolled (person,
+  household or group), the benefit (kind, amount per stage, schedule) and the eligibility rules
+  (PPKS categories, desil at most N, age band, disability severity, household composition).
+* ``ProgramQuota``: a yearly quota per kecamatan (``village`` empty) or per desa.
+* ``Stage``: a tahap (or a month) of a program year.
+* ``Enrollment``: a person, household or group in a program for a period, with its status, the
+  decree (SK penetapan), the reason for leaving, an override of the eligibility rules by a Kepala
+  Bidang (with the justification kept) and the recipient it replaced.
+* ``Disbursement``: one payment of an enrollment in a stage (planned, paid, channel, status).
+* ``KubeGroup`` / ``KubeMember`` / ``KubeBusinessReport``: Kelompok Usaha Bersama.
+
+``program``, ``district`` and ``village`` are copied onto enrollments and disbursements (and
+``year`` onto disbursements) so that statistics aggregate one table at district scale.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.access import AccessPolicy, Domain
+from welfare.models import TimeStampedModel, VersionedModel
+
+
+class Level(models.TextChoices):
+    NATIONAL = "nasional", _("National")
+    PROVINCE = "provinsi", _("Province")
+    DISTRICT = "kabupaten", _("District (kabupaten)")
+
+
+class Funding(models.TextChoices):
+    APBN = "apbn", _("APBN")
+    APBD_PROVINCE = "apbd_provinsi", _("APBD provinsi")
+    APBD_DISTRICT = "apbd_kabupaten", _("APBD kabupaten")
+    CSR = "csr", _("CSR")
+
+
+class Unit(models.TextChoices):
+    PERSON = "person", _("Person")
+    HOUSEHOLD = "household", _("Household")
+    GROUP = "group", _("Group")
+
+
+class BenefitKind(models.TextChoices):
+    CASH = "tunai", _("Cash")
+    FOOD = "pangan", _("Food")
+    GOODS = "barang", _("Goods")
+    SERVICE = "layanan", _("Service")
+    CAPITAL = "modal_usaha", _("Business capital")
+
+
+class Schedule(models.TextChoices):
+    MONTHLY = "bulanan", _("Monthly")
+    STAGED = "tahap", _("Per stage (tahap)")
+    ONCE = "sekali", _("Once")
+
+
+class Composition(models.TextChoices):
+    """Members a household must include (any of those a program lists)."""
+
+    TODDLER = "balita", _("a child under 6")
+    SCHOOL_CHILD = "anak_sekolah", _("a school-age child (6-18)")
+    ELDERLY = "lansia", _("an elderly member (60+)")
+    DISABLED = "disabilitas", _("a member with a disability")
+
+
+SEVERITY_ORDER = {"ringan": 1, "sedang": 2, "berat": 3}
+
+
+class Program(VersionedModel, TimeStampedModel):
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    funding = models.CharField(_("funding"), max_length=16, choices=Funding.choices)
+    funding_note = models.CharField(
+        _("budget line"), max_length=200, blank=True, help_text=_("e.g. Belanja Tidak Terduga")
+    )
+    bidang = models.ForeignKey(
+        "accounts.Bidang",
+        verbose_name=_("division (bidang)"),
+        on_delete=models.PROTECT,
+        related_name="programs",
+    )
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    benefit = models.CharField(_("benefit"), max_length=12, choices=BenefitKind.choices)
+    amount_per_stage = models.DecimalField(
+        _("amount per stage (Rp)"), max_digits=14, decimal_places=2, default=0
+    )
+    schedule = models.CharField(_("schedule"), max_length=8, choices=Schedule.choices)
+    stages_per_year = models.PositiveSmallIntegerField(_("stages per year"), default=1)
+    # Eligibility rules (empty = no rule).
+    categories = models.ManyToManyField(
+        "beneficiaries.PpksCategory",
+        verbose_name=_("PPKS categories (any of)"),
+        blank=True,
+        related_name="programs",
+    )
+    max_desil = models.PositiveSmallIntegerField(_("desil at most"), null=True, blank=True)
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    min_disability_severity = models.CharField(
+        _("disability severity at least"),
+        max_length=8,
+        blank=True,
+        choices=[("ringan", _("Mild")), ("sedang", _("Moderate")), ("berat", _("Severe"))],
+    )
+    composition = models.JSONField(_("household composition (any of)"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    access = AccessPolicy(domain=Domain.PROGRAMS, bidang_path="bidang", personal=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+
+    def __str__(self) -> str:
+        return f"{self.code} - {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:program_detail", args=[self.code])
+
+    def composition_labels(self) -> list[str]:
+        labels = dict(Composition.choices)
+        return [str(labels.get(c, c)) for c in self.composition]
+
+
+class ProgramQuota(models.Model):
+    """How many may be enrolled in a year, in a kecamatan (no village) or a desa."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="quotas")
+    year = models.PositiveSmallIntegerField(_("year"))
+    district = models.ForeignKey(
+        "regions.District", verbose_name=_("kecamatan"), on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        "regions.Village",
+        verbose_name=_("desa/kelurahan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    quota = models.PositiveIntegerField(_("quota"))
+
+    history = HistoricalRecords()
+    access = AccessPolicy(
+        domain=Domain.PROGRAMS,
+        district_path="district",
+        bidang_path="program__bidang",
+        personal=False,
+    )
+
+    class Meta:
+        ordering = ["program", "year", "district", "village"]
+        verbose_name = _("quota")
+        verbose_name_plural = _("quotas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "year", "district"],
+                condition=Q(village__isnull=True),
+                name="quota_one_per_district",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "year", "village"],
+                condition=Q(village__isnull=False),
+                name="quota_one_per_village",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.year} {self.village_id or self.district_id}: {self.quota}"
+
+
+class Stage(models.Model):
+    """A tahap (or a month) of a program year."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="stages")
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveSmallIntegerField(_("stage"))
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    planned_on = models.DateField(_("planned date"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    access = AccessPolicy(domain=Domain.PROGRAMS, bidang_path="program__bidang", personal=False)
+
+    class Meta:
+        ordering = ["program", "year", "number"]
+        verbose_name = _("stage (tahap)")
+        verbose_name_plural = _("stages (tahap)")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "year", "number"], name="stage_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or _("Tahap %(n)s %(year)s") % {"n": self.number, "year": self.year}
+
+
+class KubeGroup(VersionedModel, TimeStampedModel):
+    """A Kelompok Usaha Bersama: about ten poor families running a business together."""
+
+    class BusinessState(models.TextChoices):
+        STARTING = "rintisan", _("Starting")
+        GROWING = "berkembang", _("Growing")
+        STABLE = "tetap", _("Stable")
+        DECLINING = "menurun", _("Declining")
+        STOPPED = "berhenti", _("Stopped")
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="groups"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    district = models.ForeignKey(
+        "regions.District", verbose_name=_("kecamatan"), on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        "regions.Village",
+        verbose_name=_("desa/kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    business_type = models.CharField(_("business type"), max_length=150)
+    formed_on = models.DateField(_("formed on"), null=True, blank=True)
+    capital_received = models.DecimalField(
+        _("capital received (Rp)"), max_digits=14, decimal_places=2, default=0
+    )
+    state = models.CharField(
+        _("business state"),
+        max_length=12,
+        choices=BusinessState.choices,
+        default=BusinessState.STARTING,
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    access = AccessPolicy(
+        domain=Domain.PROGRAMS,
+        district_path="district",
+        bidang_path="program__bidang",
+        personal=False,
+    )
+
+    class Meta:
+        ordering = ["district", "village", "name"]
+        verbose_name = _("KUBE group")
+        verbose_name_plural = _("KUBE groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:group_detail", args=[self.pk])
+
+
+class KubeMember(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "ketua", _("Chair")
+        SECRETARY = "sekretaris", _("Secretary")
+        TREASURER = "bendahara", _("Treasurer")
+        MEMBER = "anggota", _("Member")
+
+    group = models.ForeignKey(KubeGroup, on_delete=models.CASCADE, related_name="members")
+    household = models.ForeignKey(
+        "beneficiaries.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="kube_memberships",
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    access = AccessPolicy(domain=Domain.PROGRAMS, district_path="group__district", personal=True)
+
+    class Meta:
+        ordering = ["group", "role", "pk"]
+        verbose_name = _("KUBE member")
+        verbose_name_plural = _("KUBE members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "household"],
+                condition=Q(left_on__isnull=True),
+                name="kube_member_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id}: {self.household_id}"
+
+
+class KubeBusinessReport(models.Model):
+    """The state of a group's business on a date (monitoring over time)."""
+
+    group = models.ForeignKey(KubeGroup, on_delete=models.CASCADE, related_name="reports")
+    reported_on = models.DateField(_("date"))
+    state = models.CharField(
+        _("business state"), max_length=12, choices=KubeGroup.BusinessState.choices
+    )
+    revenue = models.DecimalField(
+        _("monthly revenue (Rp)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    assets = models.DecimalField(
+        _("assets (Rp)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+    access = AccessPolicy(domain=Domain.PROGRAMS, district_path="group__district", personal=False)
+
+    class Meta:
+        ordering = ["group", "-reported_on"]
+        verbose_name = _("business report")
+        verbose_name_plural = _("business reports")
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.reported_on}"
+
+
+class ExitReason(models.TextChoices):
+    DIED = "meninggal", _("Died")
+    MOVED = "pindah", _("Moved away")
+    DOUBLE_NIK = "nik_ganda", _("Double NIK")
+    NOT_FOUND = "tidak_ditemukan", _("Not found")
+    NOT_ELIGIBLE = "tidak_memenuhi_syarat", _("No longer eligible")
+    GRADUATED = "graduasi_mandiri", _("Graduated (self-reliant)")
+
+
+class Enrollment(VersionedModel, TimeStampedModel):
+    class Status(models.TextChoices):
+        PROPOSED = "usulan", _("Proposed")
+        VERIFIED = "terverifikasi", _("Verified")
+        ACTIVE = "aktif", _("Active")
+        SUSPENDED = "ditangguhkan", _("Suspended")
+        EXITED = "keluar", _("Exited")
+        GRADUATED = "graduasi", _("Graduated")
+
+    OPEN_STATUSES = ("usulan", "terverifikasi", "aktif", "ditangguhkan")
+    CLOSED_STATUSES = ("keluar", "graduasi")
+    # Allowed moves of the status.
+    TRANSITIONS = {
+        "usulan": ("terverifikasi", "keluar"),
+        "terverifikasi": ("aktif", "keluar"),
+        "aktif": ("ditangguhkan", "keluar", "graduasi"),
+        "ditangguhkan": ("aktif", "keluar", "graduasi"),
+        "keluar": (),
+        "graduasi": (),
+    }
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="enrollments"
+    )
+    person = models.ForeignKey(
+        "beneficiaries.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+    )
+    household = models.ForeignKey(
+        "beneficiaries.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+    )
+    group = models.ForeignKey(
+        KubeGroup,
+        verbose_name=_("group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+    )
+    district = models.ForeignKey(
+        "regions.District", verbose_name=_("kecamatan"), on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        "regions.Village",
+        verbose_name=_("desa/kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=14, choices=Status.choices, default=Status.PROPOSED
+    )
+    decree_number = models.CharField(_("decree (SK penetapan) number"), max_length=100, blank=True)
+    decree_date = models.DateField(_("decree date"), null=True, blank=True)
+    exit_reason = models.CharField(
+        _("reason for leaving"), max_length=24, choices=ExitReason.choices, blank=True
+    )
+    exit_date = models.DateField(_("left on"), null=True, blank=True)
+    exit_note = models.TextField(_("note on leaving"), blank=True)
+    override_justification = models.TextField(_("justification of the override"), blank=True)
+    override_failures = models.JSONField(_("rules overridden"), default=list, blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("overridden by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    access = AccessPolicy(
+        domain=Domain.PROGRAMS,
+        district_path="district",
+        bidang_path="program__bidang",
+        personal=True,
+        personal_fields=("person", "household"),
+    )
+
+    class Meta:
+        ordering = ["program", "village", "pk"]
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        indexes = [
+            models.Index(fields=["program", "status", "village"], name="enrollment_stats_idx"),
+            models.Index(fields=["household", "status"], name="enrollment_household_idx"),
+            models.Index(fields=["person", "status"], name="enrollment_person_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(person__isnull=False, household__isnull=True, group__isnull=True)
+                    | Q(person__isnull=True, household__isnull=False, group__isnull=True)
+                    | Q(person__isnull=True, household__isnull=True, group__isnull=False)
+                ),
+                name="enrollment_one_recipient",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "person"],
+                condition=Q(status__in=["usulan", "terverifikasi", "aktif", "ditangguhkan"]),
+                name="enrollment_open_person",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "household"],
+                condition=Q(status__in=["usulan", "terverifikasi", "aktif", "ditangguhkan"]),
+                name="enrollment_open_household",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "group"],
+                condition=Q(status__in=["usulan", "terverifikasi", "aktif", "ditangguhkan"]),
+                name="enrollment_open_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program.code} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:enrollment_detail", args=[self.pk])
+
+    @property
+    def recipient(self):
+        return self.person or self.household or self.group
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class Channel(models.TextChoices):
+    BANK = "bank", _("Bank")
+    POS = "pos", _("Pos")
+    EWARONG = "e_warong", _("e-Warong")
+    CASH = "tunai", _("Cash")
+
+
+class Disbursement(TimeStampedModel):
+    class Status(models.TextChoices):
+        PLANNED = "direncanakan", _("Planned")
+        PAID = "disalurkan", _("Paid")
+        FAILED = "gagal", _("Failed")
+        POSTPONED = "ditunda", _("Postponed")
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="disbursements"
+    )
+    stage = models.ForeignKey(
+        Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="disbursements"
+    )
+    # Copies for statistics (one table, no join): program, year, kecamatan, desa.
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    district = models.ForeignKey("regions.District", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    planned_amount = models.DecimalField(
+        _("planned amount (Rp)"), max_digits=14, decimal_places=2, default=0
+    )
+    paid_amount = models.DecimalField(
+        _("paid amount (Rp)"), max_digits=14, decimal_places=2, default=0
+    )
+    paid_on = models.DateField(_("date"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, blank=True)
+    status = models.CharField(
+        _("status"), max_length=14, choices=Status.choices, default=Status.PLANNED
+    )
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    reference = models.CharField(_("transaction reference"), max_length=60, blank=True)
+    import_batch = models.CharField(_("import"), max_length=60, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    access = AccessPolicy(
+        domain=Domain.PROGRAMS,
+        district_path="district",
+        bidang_path="program__bidang",
+        personal=True,
+    )
+
+    class Meta:
+        ordering = ["stage", "pk"]
+        verbose_name = _("disbursement")
+        verbose_name_plural = _("disbursements")
+        indexes = [
+            models.Index(
+                fields=["program", "year", "stage", "village"], name="disbursement_stats_idx"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "stage"], name="disbursement_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id} {self.stage_id}: {self.status}"

@@ -1,1 +1,13 @@
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("programs", views.ProgramViewSet, basename="program")
+router.register("enrollments", views.EnrollmentViewSet, basename="enrollment")
+
+urlpatterns = [
+    path("programs-targeting/", views.TargetingView.as_view(), name="program-targeting"),
+    *router.urls,
+]

@@ -1,0 +1,298 @@
+"""How fast the program statistics are with a Lebak-sized registry and national programs at
+Lebak size, against a plain SQL aggregate on the same rows (the baseline), in the same process.
+
+    createdb -h 127.0.0.1 -U postgres welfare_programs_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/welfare_programs_bench \\
+        .venv/bin/python benchmarks/programs_stats.py [--households 312000 --persons 1200000]
+
+The database name must contain ``bench``: its registry and program tables are emptied. The
+data is built set-based on PostgreSQL (``INSERT ... SELECT generate_series``) straight into the
+beneficiaries and programs tables (it does not depend on the registry's own generator):
+312,000 households and 1.2 million persons over Lebak's 345 desa; PKH 73,000 KPM in 4 tahap,
+BPNT 70,000 KPM in 12 monthly stages, and ASPD, ASLUT and the district's disability cash aid in
+thousands; about 1.2 million disbursements, 95 % paid. Each figure is timed five times (the
+median is printed) with the ratio to its baseline; then each index of the programs is dropped
+and the figure timed again, to show what the index is worth.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "welfare.settings")
+os.environ.setdefault("WELFARE_DEV", "1")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.access import Role  # noqa: E402
+from accounts.models import Bidang, User  # noqa: E402
+from programs import selectors  # noqa: E402
+from programs.models import Program, Stage  # noqa: E402
+from regions.models import Village  # noqa: E402
+from regions.services import regions_load  # noqa: E402
+
+YEAR = timezone.localdate().year
+# code, unit, stages, recipients, amount
+PROGRAMS = [
+    ("PKH", "household", 4, 73000, 750000),
+    ("BPNT", "household", 12, 70000, 200000),
+    ("ASPD", "person", 1, 3000, 3000000),
+    ("ASLUT", "person", 2, 5000, 1200000),
+    ("BSPD-KAB", "person", 2, 4200, 900000),
+]
+
+
+def run(sql: str, params=()) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def build(households: int, persons: int) -> None:
+    started = time.perf_counter()
+    run(
+        "TRUNCATE programs_disbursement, programs_enrollment, programs_programquota, "
+        "programs_stage, programs_kubemember, programs_kubebusinessreport, programs_kubegroup, "
+        "programs_program_categories, programs_program, beneficiaries_categoryplacement, "
+        "beneficiaries_desilrecord, beneficiaries_person, beneficiaries_household "
+        "RESTART IDENTITY CASCADE"
+    )
+    run(
+        "CREATE TEMP TABLE bench_village AS SELECT row_number() OVER (ORDER BY code) - 1 AS n, "
+        "code, district_id FROM regions_village WHERE district_id LIKE %s",
+        [settings.WELFARE_HOME_REGENCY + ".%"],
+    )
+    villages = Village.objects.filter(district__regency_id=settings.WELFARE_HOME_REGENCY).count()
+    run(
+        f"""
+        INSERT INTO beneficiaries_household (no_kk, district_id, village_id, address, rt, rw,
+            desil, desil_date, status, source, notes, version, created_at, updated_at,
+            deleted_at, deleted_reason)
+        SELECT '7' || lpad(i::text, 15, '0'), v.district_id, v.code, 'Kp. Bench No. ' || (i %% 200),
+            lpad((i %% 12 + 1)::text, 3, '0'), lpad((i %% 6 + 1)::text, 3, '0'),
+            1 + (i::bigint * 7919) %% 10, NULL, 'aktif', 'dtsen', '', 1, now(), now(), NULL, ''
+        FROM generate_series(1, %s) AS i
+        JOIN bench_village v ON v.n = i %% {villages}
+        """,
+        [households],
+    )
+    run(
+        """
+        INSERT INTO beneficiaries_person (nik, name, name_normalized, sex, birth_place,
+            birth_date, household_id, relationship, district_id, village_id, deceased,
+            death_date, disability_physical, disability_intellectual, disability_mental,
+            disability_sensory, disability_severity, phone, source, merged_into_id, notes,
+            version, created_at, updated_at, deleted_at, deleted_reason)
+        SELECT '6' || lpad(i::text, 15, '0'), 'WARGA ' || i, 'WARGA', CASE WHEN i %% 2 = 0 THEN 'L' ELSE 'P' END,
+            'Lebak', DATE '1940-01-01' + ((i * 37) %% 30000), h.id,
+            CASE WHEN i <= %s THEN 'kepala' ELSE 'anak' END, h.district_id, h.village_id,
+            false, NULL, i %% 40 = 0, false, false, false,
+            CASE WHEN i %% 40 = 0 THEN 'berat' ELSE '' END, '', 'dtsen', NULL, '', 1, now(), now(),
+            NULL, ''
+        FROM generate_series(1, %s) AS i
+        JOIN beneficiaries_household h ON h.id = 1 + (i - 1) %% %s
+        """,
+        [households, persons, households],
+    )
+    bidang = Bidang.objects.get(code="linjamsos")
+    offset = 0
+    for code, unit, stages, recipients, amount in PROGRAMS:
+        program = Program.objects.create(
+            code=code, name=code, level="nasional", funding="apbn", bidang=bidang, unit=unit,
+            benefit="tunai", amount_per_stage=amount, schedule="tahap", stages_per_year=stages,
+            max_desil=4 if unit == "household" else None,
+        )
+        for number in range(1, stages + 1):
+            Stage.objects.create(program=program, year=YEAR, number=number,
+                                 name=f"Tahap {number}")
+        table = "beneficiaries_household" if unit == "household" else "beneficiaries_person"
+        column = "household_id" if unit == "household" else "person_id"
+        where = "desil <= 4" if unit == "household" else "disability_severity = 'berat' OR id %% 97 = 0"
+        run(
+            f"""
+            INSERT INTO programs_enrollment (program_id, {column}, district_id, village_id,
+                start_date, end_date, status, decree_number, decree_date, exit_reason,
+                exit_date, exit_note, override_justification, override_failures, version,
+                created_at, updated_at)
+            SELECT %s, t.id, t.district_id, t.village_id, DATE '{YEAR}-01-02', NULL,
+                CASE WHEN t.id %% 50 = 0 THEN 'usulan' WHEN t.id %% 61 = 0 THEN 'keluar'
+                     ELSE 'aktif' END,
+                'SK', DATE '{YEAR}-01-02', '', NULL, '', '', '[]', 1, now(), now()
+            FROM (SELECT * FROM {table} WHERE {where} ORDER BY id OFFSET %s LIMIT %s) t
+            """,
+            [program.pk, offset if unit == "household" else 0, recipients],
+        )
+        offset += 20000 if unit == "household" else 0
+        run(
+            f"""
+            INSERT INTO programs_programquota (program_id, year, district_id, village_id, quota)
+            SELECT %s, {YEAR}, district_id, NULL, count(*) + 10
+            FROM programs_enrollment WHERE program_id = %s GROUP BY district_id
+            """,
+            [program.pk, program.pk],
+        )
+        run(
+            """
+            INSERT INTO programs_disbursement (enrollment_id, stage_id, program_id, year,
+                district_id, village_id, planned_amount, paid_amount, paid_on, channel, status,
+                reason, reference, import_batch, created_at, updated_at)
+            SELECT e.id, s.id, e.program_id, s.year, e.district_id, e.village_id, %s,
+                CASE WHEN (e.id + s.number) %% 20 = 0 THEN 0 ELSE %s END,
+                CASE WHEN (e.id + s.number) %% 20 = 0 THEN NULL ELSE DATE '2026-06-01' END,
+                'bank',
+                CASE WHEN (e.id + s.number) %% 20 = 0 THEN 'gagal' ELSE 'disalurkan' END,
+                CASE WHEN (e.id + s.number) %% 20 = 0 THEN 'Rekening tidak aktif' ELSE '' END,
+                '', '', now(), now()
+            FROM programs_enrollment e JOIN programs_stage s ON s.program_id = e.program_id
+            WHERE e.program_id = %s AND e.status IN ('aktif', 'keluar')
+            """,
+            [amount, amount, program.pk],
+        )
+    run("ANALYZE")
+    counts = {
+        table: run(f"SELECT 1 FROM {table}")  # noqa: S608
+        for table in ("beneficiaries_household", "beneficiaries_person", "programs_enrollment",
+                      "programs_disbursement")
+    }
+    print(f"built in {time.perf_counter() - started:.0f} s: {counts}")
+
+
+def timed(func, runs: int = 5) -> float:
+    func()  # warm up (plans, caches)
+    times = []
+    for _n in range(runs):
+        started = time.perf_counter()
+        func()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def baseline_sql(program_id: int, stage_id: int | None) -> float:
+    stage = "AND stage_id = %s" if stage_id else ""
+    params = [program_id, YEAR] + ([stage_id] if stage_id else [])
+
+    def query():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT village_id, count(*), count(*) FILTER (WHERE status = 'disalurkan'),
+                       sum(paid_amount) FILTER (WHERE status = 'disalurkan'), sum(planned_amount)
+                FROM programs_disbursement WHERE program_id = %s AND year = %s {stage}
+                GROUP BY village_id""",  # noqa: S608
+                params,
+            )
+            cursor.fetchall()
+
+    return timed(query)
+
+
+def measure(admin) -> list[tuple[str, float, float]]:
+    pkh = Program.objects.get(code="PKH")
+    bpnt = Program.objects.get(code="BPNT")
+    t1 = Stage.objects.get(program=pkh, year=YEAR, number=1)
+    b1 = Stage.objects.get(program=bpnt, year=YEAR, number=1)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(admin)
+    api = Client(HTTP_HOST="localhost")
+    api.force_login(admin)
+    results = []
+
+    def add(label, func, base):
+        results.append((label, timed(func), base))
+
+    base_pkh_t1 = baseline_sql(pkh.pk, t1.pk)
+    base_pkh_year = baseline_sql(pkh.pk, None)
+    base_bpnt_year = baseline_sql(bpnt.pk, None)
+    base_bpnt_b1 = baseline_sql(bpnt.pk, b1.pk)
+    add("selector PKH tahap 1 per kecamatan",
+        lambda: selectors.program_stats(user=admin, program=pkh, year=YEAR, stage=t1), base_pkh_t1)
+    add("selector PKH tahap 1 per desa",
+        lambda: selectors.program_stats(user=admin, program=pkh, year=YEAR, stage=t1,
+                                        group_by="village"), base_pkh_t1)
+    add("selector PKH year (4 tahap) per kecamatan",
+        lambda: selectors.program_stats(user=admin, program=pkh, year=YEAR), base_pkh_year)
+    add("selector BPNT year (12 months) per desa",
+        lambda: selectors.program_stats(user=admin, program=bpnt, year=YEAR, group_by="village"),
+        base_bpnt_year)
+    add("selector BPNT month 1 per desa",
+        lambda: selectors.program_stats(user=admin, program=bpnt, year=YEAR, stage=b1,
+                                        group_by="village"), base_bpnt_b1)
+    add("realization_by_area PKH per desa, 4 tahap",
+        lambda: selectors.realization_by_area(program=pkh, year=YEAR, group_by="village"),
+        base_pkh_year)
+    add("API /api/v1/programs/PKH/stats/?tahap=1&group_by=village",
+        lambda: _ok(api.get(f"/api/v1/programs/PKH/stats/?year={YEAR}&tahap=1&group_by=village")),
+        base_pkh_t1)
+    add("API /api/v1/programs/PKH/stats/ (year)",
+        lambda: _ok(api.get(f"/api/v1/programs/PKH/stats/?year={YEAR}")), base_pkh_year)
+    add("page /program/PKH/?tahap=1",
+        lambda: _ok(client.get(f"/program/PKH/?year={YEAR}&tahap=1")), base_pkh_t1)
+    add("page /program/BPNT/ (year)",
+        lambda: _ok(client.get(f"/program/BPNT/?year={YEAR}")), base_bpnt_year)
+    add("targeting per kecamatan (all programs)",
+        lambda: selectors.targeting_by_district(user=admin), base_pkh_year)
+    return results
+
+
+def _ok(response):
+    assert response.status_code == 200, response.status_code
+    return response
+
+
+def report(results, title: str) -> None:
+    print(f"\n{title}")
+    print(f"| {'Figure':<58} | selector | baseline | ratio |")
+    print(f"|{'-' * 60}|---------:|---------:|------:|")
+    for label, took, base in results:
+        print(f"| {label:<58} | {took:6.1f} ms | {base:6.1f} ms | {took / base:5.1f} |")
+
+
+def index_effect(admin) -> None:
+    pkh = Program.objects.get(code="PKH")
+    t1 = Stage.objects.get(program=pkh, year=YEAR, number=1)
+    for name, definition in [
+        ("disbursement_stats_idx", "programs_disbursement (program_id, year, stage_id, village_id)"),
+        ("enrollment_stats_idx", "programs_enrollment (program_id, status, village_id)"),
+    ]:
+        with_index = timed(lambda: selectors.program_stats(user=admin, program=pkh, year=YEAR, stage=t1))
+        run(f"DROP INDEX {name}")
+        run("ANALYZE")
+        without = timed(lambda: selectors.program_stats(user=admin, program=pkh, year=YEAR, stage=t1))
+        run(f"CREATE INDEX {name} ON {definition}")
+        run("ANALYZE")
+        print(f"{name}: PKH tahap 1 per kecamatan {with_index:.1f} ms with, {without:.1f} ms without")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=312000)
+    parser.add_argument("--persons", type=int, default=1200000)
+    parser.add_argument("--reuse", action="store_true", help="keep the data already built")
+    args = parser.parse_args()
+    if "bench" not in connection.settings_dict["NAME"]:
+        sys.exit("The database name must contain 'bench' (its tables are emptied).")
+    call_command("migrate", verbosity=0)
+    if not Village.objects.filter(district__regency_id=settings.WELFARE_HOME_REGENCY).exists():
+        regions_load(regency_codes=[settings.WELFARE_HOME_REGENCY])
+    admin, _created = User.objects.get_or_create(
+        username="bench.admin", defaults={"role": Role.ADMIN, "is_superuser": True}
+    )
+    if not (args.reuse and Program.objects.filter(code="PKH").exists()):
+        build(args.households, args.persons)
+    report(measure(admin), "Medians of 5 runs (ratio = selector / plain SQL on the same rows)")
+    index_effect(admin)
+
+
+if __name__ == "__main__":
+    main()

@@ -40,8 +40,8 @@ def _year(value) -> int:
     return year
 
 
-@require_safe
 @login_required
+@require_safe
 def report_list(request):
     require(request.user, Domain.REPORTS, Action.VIEW)
     reports = list(selectors.report_list(user=request.user))
@@ -60,8 +60,8 @@ def report_list(request):
     )
 
 
-@require_safe
 @login_required
+@require_safe
 def report_open(request):
     require(request.user, Domain.REPORTS, Action.VIEW)
     form = OpenReportForm(request.GET)
@@ -73,8 +73,8 @@ def report_open(request):
     )
 
 
-@require_safe
 @login_required
+@require_safe
 def report_detail(request, kind, year):
     require(request.user, Domain.REPORTS, Action.VIEW)
     report_kind, year = _kind(kind), _year(year)
@@ -108,8 +108,8 @@ def report_detail(request, kind, year):
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def report_generate(request, kind, year):
     require(request.user, Domain.REPORTS, Action.ADD)
     _kind(kind)
@@ -129,8 +129,8 @@ def report_generate(request, kind, year):
     return redirect("job_detail", version.job_id)
 
 
-@require_safe
 @login_required
+@require_safe
 def version_download(request, pk):
     version = access_object(
         request.user, ReportVersion.objects.select_related("report"), Action.VIEW, pk=pk
@@ -141,8 +141,8 @@ def version_download(request, pk):
     return serve_file(field, inline=False)
 
 
-@require_safe
 @login_required
+@require_safe
 def version_table(request, pk, key):
     require(request.user, Domain.REPORTS, Action.EXPORT)
     version = access_object(request.user, ReportVersion.objects.all(), Action.VIEW, pk=pk)
@@ -158,8 +158,8 @@ def version_table(request, pk, key):
     return response
 
 
-@require_POST
 @login_required
+@require_POST
 def version_approve(request, pk):
     version = access_object(
         request.user, ReportVersion.objects.select_related("report"), Action.APPROVE, pk=pk
@@ -182,8 +182,8 @@ def _sections(kind: str, year: int):
     return section_keys([s.code for s in sasaran]), names
 
 
-@require_safe
 @login_required
+@require_safe
 def narrative_list(request, kind, year):
     require(request.user, Domain.REPORTS, Action.VIEW)
     report_kind, year = _kind(kind), _year(year)
@@ -201,8 +201,8 @@ def narrative_list(request, kind, year):
     )
 
 
-@require_http_methods(["GET", "POST"])
 @login_required
+@require_http_methods(["GET", "POST"])
 def narrative_edit(request, kind, year, section):
     require(request.user, Domain.REPORTS, Action.VIEW)
     report_kind, year = _kind(kind), _year(year)

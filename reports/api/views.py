@@ -3,6 +3,7 @@ its status and download the file from ``/api/v1/reports/{id}/``. API clients rea
 versions and start nothing (their role holds no ADD in the reports domain)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -63,5 +64,5 @@ class ReportViewSet(
     def download(self, request, pk=None):
         version = self.get_object()
         if version.status != ReportVersion.Status.DONE or not version.file:
-            raise ValidationError({"detail": ["This version has no file yet."]})
+            raise ValidationError({"detail": [_("This version has no file yet.")]})
         return serve_file(version.final_file or version.file, inline=False)

@@ -52,7 +52,11 @@ def report_list(request):
     for report in reports:
         report.version_rows = by_report.get(report.pk, [])
     years = perf.available_years() or [perf.default_year()]
-    form = OpenReportForm(initial={"kind": "lkjip", "year": max(years)})
+    # the LKjIP reports on the year that ended: open it by default
+    current = perf.default_year()
+    form = OpenReportForm(
+        initial={"kind": "lkjip", "year": current - 1 if current - 1 in years else current}
+    )
     return render(
         request,
         "reports/report_list.html",

@@ -66,9 +66,10 @@ def main() -> None:
     from reports.rendering import render_pdf
     from reports.tables import TableData, num, text
 
-    user = User.objects.filter(role=Role.ADMIN).first() or User.objects.filter(
-        is_superuser=True
-    ).first()
+    user = (
+        User.objects.filter(role=Role.ADMIN).first()
+        or User.objects.filter(is_superuser=True).first()
+    )
 
     def quiet(percent, message=""):
         return None
@@ -79,8 +80,9 @@ def main() -> None:
     )
     document, digest = document
 
-    small = DocumentBuilder(kind="lkjip", year=2025, meta={"agency": "Dinas Sosial",
-                                                          "title": "Uji", "year": 2025})
+    small = DocumentBuilder(
+        kind="lkjip", year=2025, meta={"agency": "Dinas Sosial", "title": "Uji", "year": 2025}
+    )
     small.chapter_start("I", 1, "UJI")
     table = TableData(key="uji", title="Uji", header=[[text("A"), text("B")]])
     table.add(text("baris"), num(1))
@@ -89,14 +91,20 @@ def main() -> None:
     render, (pdf, pages) = timed(lambda: render_pdf(document, draft=True), args.repeat)
     tables = sum(1 for b in document["blocks"] if b["type"] == "table")
     charts = sum(1 for b in document["blocks"] if b["type"] == "chart")
-    print(f"LKjIP 2025: {pages} pages, {tables} tables, {charts} charts, "
-          f"{len(pdf) / 1024:.0f} KiB, fingerprint {digest[:16]}")
+    print(
+        f"LKjIP 2025: {pages} pages, {tables} tables, {charts} charts, "
+        f"{len(pdf) / 1024:.0f} KiB, fingerprint {digest[:16]}"
+    )
     print(f"year_summary (baseline for the data):      {base_data * 1000:8.0f} ms")
-    print(f"building the document + fingerprint:       {build * 1000:8.0f} ms "
-          f"({build / base_data:.1f} x year_summary)")
+    print(
+        f"building the document + fingerprint:       {build * 1000:8.0f} ms "
+        f"({build / base_data:.1f} x year_summary)"
+    )
     print(f"one-page PDF (baseline for rendering):     {base_render * 1000:8.0f} ms")
-    print(f"rendering the LKjIP PDF:                   {render * 1000:8.0f} ms "
-          f"({render / base_render:.1f} x one page, {render / pages * 1000:.0f} ms a page)")
+    print(
+        f"rendering the LKjIP PDF:                   {render * 1000:8.0f} ms "
+        f"({render / base_render:.1f} x one page, {render / pages * 1000:.0f} ms a page)"
+    )
     print(f"whole generation (build + render):         {(build + render):8.2f} s")
 
 

@@ -66,8 +66,8 @@ def lks_accreditation(year: int, user) -> TableData | None:
     recap = lks_recap(user=user, on=_on(year))
     table = TableData(
         key="lks_akreditasi",
-        title=_("Social Welfare Institutions (LKS) and their Accreditation per Kecamatan "
-                "%(year)s") % {"year": year},
+        title=_("Social Welfare Institutions (LKS) and their Accreditation per Kecamatan %(year)s")
+        % {"year": year},
         header=[
             [
                 _h(_("No.")),

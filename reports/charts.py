@@ -47,9 +47,7 @@ def _nice_max(value: float) -> float:
 
 
 def chart_svg(data: dict) -> str:
-    values = [
-        float(Decimal(v)) for s in data["series"] for v in s["values"] if v not in (None, "")
-    ]
+    values = [float(Decimal(v)) for s in data["series"] for v in s["values"] if v not in (None, "")]
     top = _nice_max(max(values) if values else 0)
     categories = data["categories"] or [""]
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM

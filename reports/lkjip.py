@@ -84,9 +84,9 @@ class LkjipBuilder:
     def load(self) -> None:
         self.summary = perf.year_summary(year=self.year)
         if self.summary is None:
-            raise JobError(_("No Renstra covers %(year)s: there is nothing to report.") % {
-                "year": self.year
-            })
+            raise JobError(
+                _("No Renstra covers %(year)s: there is nothing to report.") % {"year": self.year}
+            )
         self.progress(10, _("Reading the figures"))
         self.tree = perf.budget_tree(year=self.year)
         self.trend = perf.trend(end_year=self.year)
@@ -159,12 +159,18 @@ class LkjipBuilder:
         doc.heading(2, _("Outline of the Report"))
         doc.items(
             [
-                _("Chapter I Introduction: the organisation, its tasks, staff and strategic "
-                  "issues."),
-                _("Chapter II Performance Planning: the Renstra, the IKU and the Performance "
-                  "Agreement."),
-                _("Chapter III Performance Accountability: measurement, analysis, efficiency, "
-                  "budget and SPM."),
+                _(
+                    "Chapter I Introduction: the organisation, its tasks, staff and strategic "
+                    "issues."
+                ),
+                _(
+                    "Chapter II Performance Planning: the Renstra, the IKU and the Performance "
+                    "Agreement."
+                ),
+                _(
+                    "Chapter III Performance Accountability: measurement, analysis, efficiency, "
+                    "budget and SPM."
+                ),
                 _("Chapter IV Closing: conclusion and steps to improve performance."),
             ]
         )
@@ -325,9 +331,11 @@ class LkjipBuilder:
         doc.heading(2, _("Organisational Performance"))
         doc.heading(3, _("Performance Measurement"))
         doc.p(
-            _("The achievement of an indicator is its realization divided by its target times "
-              "100%; for an indicator where less is better the target is divided by the "
-              "realization. The rating follows the scale below.")
+            _(
+                "The achievement of an indicator is its realization divided by its target times "
+                "100%; for an indicator where less is better the target is divided by the "
+                "realization. The rating follows the scale below."
+            )
         )
         doc.table(self.rating_table())
         doc.table(self.comparison_table())
@@ -343,8 +351,12 @@ class LkjipBuilder:
                 % {"start": points[0].year, "end": points[-1].year},
                 "line",
                 [p.year for p in points],
-                [(_("IKU achievement (%)"), [p.capaian.value if p.capaian else None
-                                             for p in points])],
+                [
+                    (
+                        _("IKU achievement (%)"),
+                        [p.capaian.value if p.capaian else None for p in points],
+                    )
+                ],
             )
         )
         doc.heading(3, _("Analysis of Performance Achievement"))
@@ -353,15 +365,19 @@ class LkjipBuilder:
             programs_by_sasaran[node.sasaran.pk if node.sasaran else None].append(node)
         for index, sasaran_result in enumerate(s.sasaran, 1):
             self.progress(40 + int(10 * index / max(1, len(s.sasaran))), _("Objectives"))
-            self.sasaran_section(index, sasaran_result, programs_by_sasaran.get(
-                sasaran_result.sasaran.pk, []))
+            self.sasaran_section(
+                index, sasaran_result, programs_by_sasaran.get(sasaran_result.sasaran.pk, [])
+            )
         others = programs_by_sasaran.get(None, [])
         if others:
             doc.heading(4, _("Other supporting programs"))
             for node in others:
                 self.program_section(node)
-        leftover = [c for c in contributions() if c.program and c.program not in
-                    {n.item.code for n in self.tree}]
+        leftover = [
+            c
+            for c in contributions()
+            if c.program and c.program not in {n.item.code for n in self.tree}
+        ]
         for contribution in leftover:
             self.contributed(contribution)
         doc.heading(3, _("Problems, Solutions and Recommendations"))
@@ -482,8 +498,9 @@ class LkjipBuilder:
                         val(q.target),
                         val(q.value),
                         pct(q.cumulative.capaian.value if q.value is not None else None),
-                        text(q.cumulative.capaian.message if q.value is not None else
-                             q.status_label),
+                        text(
+                            q.cumulative.capaian.message if q.value is not None else q.status_label
+                        ),
                     )
         return table
 
@@ -521,8 +538,9 @@ class LkjipBuilder:
     def sasaran_section(self, index: int, result, programs) -> None:
         doc = self.doc
         doc.heading(4, _("Objective %(n)s. %(name)s") % {"n": index, "name": result.sasaran.name})
-        doc.narrative(SASARAN_PREFIX + result.sasaran.code,
-                      self.texts[SASARAN_PREFIX + result.sasaran.code])
+        doc.narrative(
+            SASARAN_PREFIX + result.sasaran.code, self.texts[SASARAN_PREFIX + result.sasaran.code]
+        )
         years = [self.year - 4 + i for i in range(5)]
         table = TableData(
             key=f"sasaran_{result.sasaran.code}",
@@ -535,8 +553,7 @@ class LkjipBuilder:
                     _h(_("End target of the Renstra"), rows=2),
                     _h(_("Achievement against the end target (%)"), rows=2),
                 ],
-                [*[_h(str(y)) for y in years[:-1]], _h(_("Target")), _h(_("Realization")),
-                 _h("%")],
+                [*[_h(str(y)) for y in years[:-1]], _h(_("Target")), _h(_("Realization")), _h("%")],
             ],
             orientation="landscape",
         )
@@ -551,8 +568,13 @@ class LkjipBuilder:
                 val(r.end_target),
                 pct(r.capaian_vs_end_target.value),
             )
-        table.add(_h(_("Average"), cols=len(years) + 2), pct(result.capaian.value),
-                  text(""), text(""), style="total")
+        table.add(
+            _h(_("Average"), cols=len(years) + 2),
+            pct(result.capaian.value),
+            text(""),
+            text(""),
+            style="total",
+        )
         doc.table(table)
         items = []
         for r in result.indicators:
@@ -560,8 +582,7 @@ class LkjipBuilder:
         doc.items(items)
         for r in result.indicators:
             history = [p for p in r.history if p.year < self.year] + [
-                perf.YearPoint(self.year, r.indicator.pk, r.target, r.realization.value,
-                               r.capaian)
+                perf.YearPoint(self.year, r.indicator.pk, r.target, r.realization.value, r.capaian)
             ]
             doc.chart(
                 charts.chart(
@@ -684,8 +705,9 @@ class LkjipBuilder:
     def contributed(self, contribution) -> None:
         table = contribution.builder(self.year, self.user)
         if table is None:
-            table = TableData(key=contribution.key, title=contribution.title, header=[[
-                _h(_("Note"))]])
+            table = TableData(
+                key=contribution.key, title=contribution.title, header=[[_h(_("Note"))]]
+            )
             table.note = _("No data for %(year)s.") % self.context
         table.key = contribution.key
         table.orientation = contribution.orientation
@@ -907,8 +929,10 @@ class LkjipBuilder:
         for r in self.summary.indicators:
             i = r.indicator
             definitions.add(
-                text(i.name), text(i.definition or "-"), text(i.formula or "-"),
-                text(i.data_source or "-")
+                text(i.name),
+                text(i.definition or "-"),
+                text(i.formula or "-"),
+                text(i.data_source or "-"),
             )
         doc.table(definitions)
         for contribution in contributions(None):
@@ -998,8 +1022,10 @@ def check_lkjip(year: int, user, params: dict | None = None) -> list[Problem]:
             if parts != whole:
                 problems.append(
                     Problem(
-                        _("The budget %(what)s of the programs (%(parts)s) does not match the "
-                          "total (%(total)s).")
+                        _(
+                            "The budget %(what)s of the programs (%(parts)s) does not match the "
+                            "total (%(total)s)."
+                        )
                         % {"what": label, "parts": parts, "total": whole}
                     )
                 )
@@ -1009,8 +1035,10 @@ def check_lkjip(year: int, user, params: dict | None = None) -> list[Problem]:
             if sasaran_parts != whole:
                 problems.append(
                     Problem(
-                        _("The budget %(what)s per objective (%(parts)s) does not match the "
-                          "total (%(total)s): a program is not linked to an objective.")
+                        _(
+                            "The budget %(what)s per objective (%(parts)s) does not match the "
+                            "total (%(total)s): a program is not linked to an objective."
+                        )
                         % {"what": label, "parts": sasaran_parts, "total": whole}
                     )
                 )
@@ -1037,12 +1065,15 @@ def check_lkjip(year: int, user, params: dict | None = None) -> list[Problem]:
             .exclude(text="")
             .values_list("section", flat=True)
         )
-        keys = [s.key for s in SECTIONS] + [SASARAN_PREFIX + s.sasaran.code for s in summary.sasaran]
+        keys = [s.key for s in SECTIONS] + [
+            SASARAN_PREFIX + s.sasaran.code for s in summary.sasaran
+        ]
         missing = [k for k in keys if k not in written]
         if missing:
             problems.append(
                 Problem(
-                    _("%(n)s narrative sections still use the template text.") % {"n": len(missing)},
+                    _("%(n)s narrative sections still use the template text.")
+                    % {"n": len(missing)},
                     severity="warning",
                 )
             )

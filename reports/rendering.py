@@ -50,7 +50,7 @@ def _prepare(document: dict) -> dict:
             block["widths"] = _column_widths(table)
             tables.append(block)
         elif block["type"] == "chart":
-            block["svg"] = mark_safe(chart_svg(block["chart"]))  # noqa: S308 (built here)
+            block["svg"] = mark_safe(chart_svg(block["chart"]))
             figures.append(block)
         elif block["type"] in ("chapter", "heading", "front") or block["type"] in (
             "toc",
@@ -70,7 +70,9 @@ def _column_widths(table: dict) -> list[str]:
     widths): the table's own, else from the longest text of each column, within bounds."""
     count = max(
         [sum(c.get("cs", 1) for c in row["cells"]) for row in table["rows"]]
-        + [sum(c.get("cs", 1) for c in table["header"][0])] if table["header"] else [1]
+        + [sum(c.get("cs", 1) for c in table["header"][0])]
+        if table["header"]
+        else [1]
     )
     weights = [float(w) for w in table.get("widths") or []]
     if len(weights) != count:
@@ -83,7 +85,7 @@ def _column_widths(table: dict) -> list[str]:
                     length = len(format_cell(cell)) + 2 * cell.get("i", 0)
                     weights[column] = max(weights[column], min(float(length), 60.0))
                 column += cs
-        weights = [w ** 0.75 for w in weights]
+        weights = [w**0.75 for w in weights]
     total = sum(weights) or 1.0
     return [f"{100 * w / total:.2f}%" for w in weights]
 

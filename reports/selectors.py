@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 from accounts.access import Action, Role, restrict, role_of
 
@@ -16,9 +14,7 @@ def report_list(*, user) -> QuerySet[Report]:
 
 
 def version_list(*, user, report: Report | None = None) -> QuerySet[ReportVersion]:
-    queryset = ReportVersion.objects.select_related(
-        "report", "created_by", "job"
-    ).defer("snapshot")
+    queryset = ReportVersion.objects.select_related("report", "created_by", "job").defer("snapshot")
     if report is not None:
         queryset = queryset.filter(report=report)
     queryset = restrict(queryset, user, Action.VIEW)

@@ -72,9 +72,7 @@ def report_open(request):
     if not form.is_valid():
         messages.error(request, _("Choose a kind and a year between 2000 and 2100."))
         return redirect("reports:report_list")
-    return redirect(
-        "reports:report_detail", form.cleaned_data["kind"], form.cleaned_data["year"]
-    )
+    return redirect("reports:report_detail", form.cleaned_data["kind"], form.cleaned_data["year"])
 
 
 @login_required
@@ -233,8 +231,12 @@ def narrative_edit(request, kind, year, section):
                 return render(
                     request,
                     "reports/narrative_edit.html",
-                    {"form": form, "kind": report_kind, "year": year,
-                     "label": section_label(section, names)},
+                    {
+                        "form": form,
+                        "kind": report_kind,
+                        "year": year,
+                        "label": section_label(section, names),
+                    },
                     status=409,
                 )
             except ValidationError as exc:
@@ -244,9 +246,9 @@ def narrative_edit(request, kind, year, section):
                 return redirect(reverse("reports:narrative_list", args=[kind, year]))
     else:
         initial = {
-            "text": narrative.text if narrative and narrative.text else template_for(
-                section, agency
-            ),
+            "text": narrative.text
+            if narrative and narrative.text
+            else template_for(section, agency),
             "version": narrative.version if narrative else None,
         }
         form = NarrativeForm(initial=initial)

@@ -36,8 +36,12 @@ def narrative_page(ctx):
     return Sample(kwargs={"kind": "lkjip", "year": 2025, "section": "isu_strategis"}, scoped=True)
 
 
-@sample("reports:version_download", "reports:version_approve", "api:report-detail",
-        "api:report-download")
+@sample(
+    "reports:version_download",
+    "reports:version_approve",
+    "api:report-detail",
+    "api:report-download",
+)
 def version_sample(ctx):
     return Sample(kwargs={"pk": _version(ctx).pk}, scoped=True)
 

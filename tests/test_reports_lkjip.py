@@ -60,12 +60,13 @@ def test_sentences_agree_with_the_tables(document):
     assert "Capaian Indikator Kinerja Utama (IKU) tahun 2025 berkategori Tinggi" in joined
     assert "76,29%" in joined
     pk = document_table(document, "pk_dua_tahun")
-    cells_by_indicator = {
-        r["cells"][2]["v"]: r["cells"] for r in pk["rows"] if r["style"] == ""
-    }
+    cells_by_indicator = {r["cells"][2]["v"]: r["cells"] for r in pk["rows"] if r["style"] == ""}
     for result in summary.indicators:
-        sentence = next(s for s in sentences if s.startswith(
-            f"Capaian indikator {result.indicator.name} sebesar"))
+        sentence = next(
+            s
+            for s in sentences
+            if s.startswith(f"Capaian indikator {result.indicator.name} sebesar")
+        )
         shown = format_cell(cells_by_indicator[result.indicator.name][-1]) + "%"
         assert shown == format_percent(result.capaian.value)
         assert f"sebesar {shown}" in sentence
@@ -92,9 +93,19 @@ def test_structure_follows_the_lkjip(document):
         "Daftar Grafik",
     ]
     keys = [t["key"] for t in document_tables(document)]
-    for key in ("perjanjian_kinerja", "iku_triwulan", "target_akhir_renstra", "efisiensi",
-                "anggaran_subkegiatan", "spm", "tksk_relawan", "lks_akreditasi",
-                "korban_bencana", "program_1.06.02", "subkegiatan_1.06.02"):
+    for key in (
+        "perjanjian_kinerja",
+        "iku_triwulan",
+        "target_akhir_renstra",
+        "efisiensi",
+        "anggaran_subkegiatan",
+        "spm",
+        "tksk_relawan",
+        "lks_akreditasi",
+        "korban_bencana",
+        "program_1.06.02",
+        "subkegiatan_1.06.02",
+    ):
         assert key in keys, key
     # contributed tables sit after their program's tables
     assert keys.index("tksk_relawan") > keys.index("subkegiatan_1.06.02")
@@ -108,8 +119,11 @@ def test_same_data_same_fingerprint_and_a_change_shows(lebak, users):
     first = fingerprint(build_lkjip(2025, users["admin"], _silent))
     assert fingerprint(build_lkjip(2025, users["admin"], _silent)) == first
     services.narrative_save(
-        actor=users["operator"], year=2025, section="isu_strategis",
-        text="Kemiskinan ekstrem di wilayah selatan.", expected_version=None,
+        actor=users["operator"],
+        year=2025,
+        section="isu_strategis",
+        text="Kemiskinan ekstrem di wilayah selatan.",
+        expected_version=None,
     )
     changed = build_lkjip(2025, users["admin"], _silent)
     assert fingerprint(changed) != first
@@ -162,13 +176,15 @@ def test_only_the_kepala_dinas_approves_and_then_it_is_frozen(regions, users, mo
 
 def test_contributed_table_is_numbered_and_exported(lebak, users):
     def dtsen(year, user):
-        table = TableData(key="dtsen", title=f"Rekap DTSEN {year}",
-                          header=[[text("Kecamatan"), text("Desil 1")]])
+        table = TableData(
+            key="dtsen", title=f"Rekap DTSEN {year}", header=[[text("Kecamatan"), text("Desil 1")]]
+        )
         table.add(text("Rangkasbitung"), num(1234))
         return table
 
-    register_lkjip_table("dtsen", title="DTSEN", builder=dtsen, program="1.06.05",
-                         orientation="landscape")
+    register_lkjip_table(
+        "dtsen", title="DTSEN", builder=dtsen, program="1.06.05", orientation="landscape"
+    )
     try:
         doc = build_lkjip(2025, users["admin"], _silent)
     finally:
@@ -231,9 +247,12 @@ def test_api_starts_a_job_and_reports_status(lebak, users, api_for):
     assert body["status"] == "pending" and body["download_url"] is None
     detail = api.get(f"/api/v1/reports/{body['id']}/").json()
     assert detail["kind"] == "lkjip" and detail["year"] == 2025
-    assert api.post("/api/v1/reports/", {"kind": "x", "year": 2025}, format="json").status_code == 400
+    assert (
+        api.post("/api/v1/reports/", {"kind": "x", "year": 2025}, format="json").status_code == 400
+    )
     client = api_for(users["api_client"])
-    assert client.post(
-        "/api/v1/reports/", {"kind": "lkjip", "year": 2025}, format="json"
-    ).status_code == 403
+    assert (
+        client.post("/api/v1/reports/", {"kind": "lkjip", "year": 2025}, format="json").status_code
+        == 403
+    )
     assert client.get(f"/api/v1/reports/{body['id']}/").status_code == 404

@@ -41,8 +41,11 @@ def _pages(data: bytes) -> list[str]:
 
 
 def _toc_numbers(pages: list[str]) -> dict[str, int]:
-    toc = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Daftar Isi") or
-               "\nDaftar Isi\n" in text)
+    toc = next(
+        i
+        for i, text in enumerate(pages)
+        if text.lstrip().startswith("Daftar Isi") or "\nDaftar Isi\n" in text
+    )
     text = pages[toc] + pages[toc + 1]
     found = {}
     for number, title in CHAPTERS:
@@ -84,8 +87,18 @@ def test_generated_pdf_structure_figures_and_picture(regions, users, client_for,
     pdf.write_bytes(data)
     bab3 = toc["III"]
     subprocess.run(
-        ["pdftoppm", "-r", "40", "-png", "-f", str(bab3), "-l", str(bab3), str(pdf),
-         str(tmp_path / "page")],
+        [
+            "pdftoppm",
+            "-r",
+            "40",
+            "-png",
+            "-f",
+            str(bab3),
+            "-l",
+            str(bab3),
+            str(pdf),
+            str(tmp_path / "page"),
+        ],
         check=True,
     )
     image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
@@ -94,8 +107,9 @@ def test_generated_pdf_structure_figures_and_picture(regions, users, client_for,
     dark = sum(image.histogram()[:200])
     assert dark > 0.01 * width * height, "the page is blank"
     landscape_page = next(
-        i for i, t in enumerate(pages) if "Capaian Indikator Kinerja Utama (IKU) per Triwulan" in t
-        and i > toc["III"] - 1
+        i
+        for i, t in enumerate(pages)
+        if "Capaian Indikator Kinerja Utama (IKU) per Triwulan" in t and i > toc["III"] - 1
     )
     size = PdfReader(io.BytesIO(data)).pages[landscape_page].mediabox
     assert size.width > size.height

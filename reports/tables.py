@@ -93,15 +93,33 @@ class TableData:
 
 def table_xlsx(table: TableData | dict) -> bytes:
     """One table as an XLSX workbook: title, header rows with merged spans, typed cells."""
+    return tables_xlsx([table])
+
+
+def tables_xlsx(tables) -> bytes:
+    """Several tables, one sheet each (a whole report's tables in one workbook)."""
     from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    for table in tables:
+        if isinstance(table, dict):
+            table = TableData.from_dict(table)
+        name = (f"Tabel {table.number}" if table.number else table.key)[:31]
+        while name in used:
+            name = name[:28] + f"-{len(used)}"
+        used.add(name)
+        _write_sheet(workbook.create_sheet(name), table)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(sheet, table: TableData) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    if isinstance(table, dict):
-        table = TableData.from_dict(table)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = (f"Tabel {table.number}" if table.number else table.key)[:31]
     title = f"Tabel {table.number} {table.title}".strip() if table.number else table.title
     sheet.cell(row=1, column=1, value=title).font = Font(bold=True)
     row_index = 3
@@ -164,6 +182,3 @@ def table_xlsx(table: TableData | dict) -> bytes:
     for column in range(1, width + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 16
     sheet.column_dimensions["B"].width = 40
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -23,7 +23,7 @@ from .forms import GenerateForm, NarrativeForm, OpenReportForm
 from .kinds import get_kind, kinds
 from .models import Report, ReportVersion
 from .narratives import SASARAN_PREFIX, section_keys, section_label, template_for
-from .tables import table_xlsx
+from .tables import table_xlsx, tables_xlsx
 
 
 def _kind(key: str):
@@ -148,14 +148,22 @@ def version_download(request, pk):
 def version_table(request, pk, key):
     require(request.user, Domain.REPORTS, Action.EXPORT)
     version = access_object(request.user, ReportVersion.objects.all(), Action.VIEW, pk=pk)
-    table = document_table(version.snapshot or {}, key)
-    if version.status != ReportVersion.Status.DONE or table is None:
+    if key == "semua":  # every table of the version, one sheet each
+        tables = document_tables(version.snapshot or {})
+        content = tables_xlsx(tables) if tables else None
+        name = f"tabel-{version.report.kind}-{version.report.year}-v{version.number}.xlsx"
+    else:
+        table = document_table(version.snapshot or {}, key)
+        content = table_xlsx(table) if table else None
+        name = (
+            f"tabel-{table['number'] or table['key']}-{version.report.year}.xlsx" if table else ""
+        )
+    if version.status != ReportVersion.Status.DONE or content is None:
         raise Http404(_("This table is not in the version."))
     response = HttpResponse(
-        table_xlsx(table),
+        content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    name = f"tabel-{table['number'] or table['key']}-{version.report.year}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

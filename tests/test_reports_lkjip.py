@@ -233,6 +233,10 @@ def test_table_xlsx_download_holds_the_table_data(regions, users, client_for):
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["A4"].value == "baris" and sheet["B4"].value == 5
+    everything = client_for(users["auditor"]).get(f"/laporan/versi/{version.pk}/tabel/semua/")
+    assert load_workbook(io.BytesIO(everything.content)).sheetnames == ["Tabel 3.1"]
+    missing = client_for(users["auditor"]).get(f"/laporan/versi/{version.pk}/tabel/9.9/")
+    assert missing.status_code == 404
 
 
 def test_api_starts_a_job_and_reports_status(lebak, users, api_for):

@@ -260,3 +260,25 @@ def test_api_starts_a_job_and_reports_status(lebak, users, api_for):
         == 403
     )
     assert client.get(f"/api/v1/reports/{body['id']}/").status_code == 404
+
+
+def test_cover_shows_the_agency_logo_and_it_counts_in_the_fingerprint(lebak, users):
+    from django.core.files.base import ContentFile
+
+    from reports.rendering import render_html
+    from welfare.selectors import agency_get
+
+    before = fingerprint(build_lkjip(2025, users["admin"], _silent))
+    agency = agency_get()
+    image = io.BytesIO()
+    from PIL import Image
+
+    Image.new("RGB", (40, 40), "navy").save(image, "PNG")
+    agency.logo.save("logo-uji.png", ContentFile(image.getvalue()), save=True)
+    document = build_lkjip(2025, users["admin"], _silent)
+    assert document["meta"]["logo"] == agency.logo.name
+    assert fingerprint(document) != before
+    html = render_html(document, draft=True)
+    assert f'<img class="logo" src="{agency.logo.name}"' in html
+    assert agency.name in html and "DRAFT" in html
+    assert "DRAFT" not in render_html(document, draft=False).split("<body>", 1)[1][:200]

@@ -1,0 +1,137 @@
+"""The generated LKjIP PDF read back: chapters, the Daftar Isi page numbers against the pages
+where the chapters really start, the key figures of the performance summary, a page rendered
+to PNG (not blank, the right size), the download and the version record."""
+
+import io
+import re
+import subprocess
+
+import pytest
+from django.core.management import call_command
+from PIL import Image
+from pypdf import PdfReader
+
+from performance import demo
+from performance import selectors as perf
+from reports import services
+from reports.models import ReportVersion
+from welfare.formatting import format_percent
+from welfare.models import Job
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CHAPTERS = [
+    ("I", "PENDAHULUAN"),
+    ("II", "PERENCANAAN KINERJA"),
+    ("III", "AKUNTABILITAS KINERJA"),
+    ("IV", "PENUTUP"),
+]
+
+
+def _generate(user) -> ReportVersion:
+    version = services.report_generate(actor=user, kind="lkjip", year=2025, allow_draft=True)
+    call_command("db_worker", "--batch", "--queue-name", "default", verbosity=0)
+    version.refresh_from_db()
+    assert version.job.status == Job.Status.SUCCEEDED, version.job.error
+    return version
+
+
+def _pages(data: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def _toc_numbers(pages: list[str]) -> dict[str, int]:
+    toc = next(
+        i
+        for i, text in enumerate(pages)
+        if text.lstrip().startswith("Daftar Isi") or "\nDaftar Isi\n" in text
+    )
+    text = pages[toc] + pages[toc + 1]
+    found = {}
+    for number, title in CHAPTERS:
+        match = re.search(rf"BAB {number} {title}\s*\.*\s*(\d+)", text)
+        assert match, f"BAB {number} not in the Daftar Isi"
+        found[number] = int(match.group(1))
+    return found
+
+
+def test_generated_pdf_structure_figures_and_picture(regions, users, client_for, tmp_path):
+    demo.seed(stdout=io.StringIO())
+    version = _generate(users["operator"])
+    assert version.status == ReportVersion.Status.DONE and version.pages > 20
+    assert len(version.fingerprint) == 64 and version.problems
+    data = version.file.read()
+    pages = _pages(data)
+    assert len(pages) == version.pages
+
+    # every chapter starts on the page the Daftar Isi gives (printed number = page number)
+    toc = _toc_numbers(pages)
+    for number, title in CHAPTERS:
+        page_text = pages[toc[number] - 1]
+        assert re.search(rf"BAB {number}\s*{title}", page_text), (number, toc[number])
+        assert not re.search(rf"BAB {number}\s*{title}", pages[toc[number] - 2]), number
+    assert "Kata Pengantar" in pages[1] and "Ringkasan Eksekutif" in " ".join(pages[2:4])
+    assert "LAMPIRAN" in " ".join(pages[-6:])
+
+    # key figures of the performance summary, formatted as everywhere
+    summary = perf.year_summary(year=2025)
+    text = " ".join(pages)
+    for figure in ("76,29", "49,77", "102,81"):
+        assert figure in text
+    assert format_percent(summary.budget.total.absorption.value) in text
+    assert "Capaian Indikator Kinerja Utama (IKU) tahun 2025 berkategori Tinggi" in text
+    assert "DRAFT" in pages[5]
+
+    # a page as a picture: not blank, A4 portrait; a landscape table page is wider than high
+    pdf = tmp_path / "lkjip.pdf"
+    pdf.write_bytes(data)
+    bab3 = toc["III"]
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "40",
+            "-png",
+            "-f",
+            str(bab3),
+            "-l",
+            str(bab3),
+            str(pdf),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
+    image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
+    width, height = image.size
+    assert abs(width - 331) <= 2 and abs(height - 468) <= 2  # A4 at 40 dpi
+    dark = sum(image.histogram()[:200])
+    assert dark > 0.01 * width * height, "the page is blank"
+    landscape_page = next(
+        i
+        for i, t in enumerate(pages)
+        if "Capaian Indikator Kinerja Utama (IKU) per Triwulan" in t and i > toc["III"] - 1
+    )
+    size = PdfReader(io.BytesIO(data)).pages[landscape_page].mediabox
+    assert size.width > size.height
+
+    # download through the page, the table as XLSX
+    client = client_for(users["auditor"])
+    response = client.get(f"/laporan/versi/{version.pk}/unduh/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:5] == b"%PDF-"
+    xlsx = client.get(f"/laporan/versi/{version.pk}/tabel/pk_dua_tahun/")
+    assert xlsx.status_code == 200
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    values = [row[-1] for row in sheet.iter_rows(values_only=True) if row and row[-1] is not None]
+    assert 76.29 in values
+
+    # the Kepala Dinas approves: rendered again from the stored data, without DRAFT, frozen
+    services.report_approve(actor=users["kepala_dinas"], version=version)
+    version.refresh_from_db()
+    final = _pages(version.final_file.read())
+    assert "DRAFT" not in " ".join(final[:6]) and len(final) == version.pages
+    api = client_for(users["kepala_dinas"])
+    page = api.get("/laporan/lkjip/2025/").content.decode()
+    assert "dibekukan" in page

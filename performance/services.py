@@ -944,11 +944,15 @@ def import_start(*, actor, kind: str, upload, commit: bool):
     from welfare.jobs import job_start
 
     from .jobs import IMPORT_JOB
-    from .spreadsheets import IMPORTERS
+    from .spreadsheets import IMPORTERS, validate_workbook_upload
 
     require(actor, Domain.PERFORMANCE, Action.IMPORT)
     if kind not in IMPORTERS:
         raise ValidationError({"kind": _("Unknown kind of import.")})
+    try:
+        validate_workbook_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
     title = _("Import %(kind)s: %(name)s") % {
         "kind": IMPORTERS[kind].label,
         "name": getattr(upload, "name", "xlsx"),

@@ -288,6 +288,13 @@ def _set_renstra_targets(actor, indicator: Indicator, targets: dict[int, Decimal
         raise ValidationError(
             {"targets": _("Year %(year)s is outside the Renstra period.") % {"year": outside[0]}}
         )
+    negative = {
+        f"target_{year}": _("A target cannot be negative.")
+        for year, value in targets.items()
+        if value is not None and value < 0
+    }
+    if negative:
+        raise ValidationError(negative)
     existing = {t.year: t for t in indicator.renstra_targets.all()}
     for year, value in targets.items():
         current = existing.get(year)

@@ -865,17 +865,22 @@ class PlanImporter(Importer):
                     **{f"q{q}": number(row, f"tw{q}") for q in calc.QUARTERS},
                 }
                 current = existing.get(indicator.pk)
-                services.agreement_targets_save(
-                    actor=self.actor,
-                    agreement=target_agreement,
-                    rows=[
-                        {
-                            "indicator": indicator,
-                            **values,
-                            "version": current.version if current else None,
-                        }
-                    ],
-                )
+                try:
+                    services.agreement_targets_save(
+                        actor=self.actor,
+                        agreement=target_agreement,
+                        rows=[
+                            {
+                                "indicator": indicator,
+                                **values,
+                                "version": current.version if current else None,
+                            }
+                        ],
+                    )
+                except ValidationError as exc:
+                    # The service keys a row's problems by the indicator's code; in the file
+                    # they belong to this row's target column.
+                    raise CellError("target", " ".join(exc.messages)) from exc
                 self.report.count(_("Agreement targets"))
 
             self.row(sheet.name, line_no, apply)

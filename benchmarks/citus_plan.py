@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/citus_plan.py                      # 1x, then grows to 5x
     .venv/bin/python benchmarks/citus_plan.py --database-url postgres://.../welfare_citus_bench
+    .venv/bin/python benchmarks/citus_plan.py --database-url <1x> --compare <5x>   # measure only
 
 The database (its name must contain ``bench``) is migrated and filled set-based
 (``benchmarks/registry_data.py``) with Lebak-sized data: 312,000 households and 1.2 million
@@ -122,10 +123,23 @@ def sizes() -> tuple[int, int]:
         return persons, cursor.fetchone()[0]
 
 
+def _db_settings(url: str) -> dict:
+    import dj_database_url
+
+    parsed = dj_database_url.parse(url)
+    return {k: parsed[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--compare",
+        metavar="URL_5X",
+        help="only measure: the database of --database-url (1x) against this one (5x), "
+        "both already filled (to re-measure both under the same conditions)",
+    )
     args = parser.parse_args()
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
@@ -139,14 +153,24 @@ def main() -> None:
 
     from benchmarks.registry_data import fill_regency
 
-    call_command("migrate", "--noinput", verbosity=0)
-    fill_regency("36.02", households=HOUSEHOLDS, persons=PERSONS)
-    one = measure(args.runs)
-    persons_1, bytes_1 = sizes()
-    for regency in MORE_REGENCIES:
-        fill_regency(regency, households=HOUSEHOLDS, persons=PERSONS)
-    five = measure(args.runs)
-    persons_5, bytes_5 = sizes()
+    if args.compare:
+        from django.db import connections
+
+        one = measure(args.runs)
+        persons_1, bytes_1 = sizes()
+        connections["default"].close()
+        connections["default"].settings_dict.update(_db_settings(args.compare))
+        five = measure(args.runs)
+        persons_5, bytes_5 = sizes()
+    else:
+        call_command("migrate", "--noinput", verbosity=0)
+        fill_regency("36.02", households=HOUSEHOLDS, persons=PERSONS)
+        one = measure(args.runs)
+        persons_1, bytes_1 = sizes()
+        for regency in MORE_REGENCIES:
+            fill_regency(regency, households=HOUSEHOLDS, persons=PERSONS)
+        five = measure(args.runs)
+        persons_5, bytes_5 = sizes()
 
     print(
         f"\nPersons: {persons_1:,} ({bytes_1 / 2**20:,.0f} MB with indexes) -> "

@@ -134,8 +134,8 @@ class LoggedIn(HttpUser):
     username = ""
 
     def login(self, username: str) -> None:
-        """Use the session the runner made for ``username`` (see load_test.py), and fetch a
-        page that sets the CSRF cookie."""
+        """Use the session the runner made for ``username`` (see load_test.py); the first
+        page with a form sets the CSRF cookie."""
         self.username = username
         self.client.cookies.set("sessionid", SESSIONS[username])
 

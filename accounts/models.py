@@ -72,6 +72,13 @@ class User(VersionedModel, AbstractUser):
             errors["district"] = _("A TKSK must be assigned to a kecamatan.")
         if self.role != Role.TKSK and self.district_id:
             errors["district"] = _("Only a TKSK is limited to a kecamatan.")
+        if self.nip:
+            from welfare.validators import validate_nip
+
+            try:
+                self.nip = validate_nip(self.nip)
+            except ValidationError as exc:
+                errors["nip"] = exc.messages
         if self.role in (Role.KEPALA_BIDANG, Role.OPERATOR) and not self.bidang_id:
             errors["bidang"] = _(
                 "A head of division or an operator belongs to a division (bidang)."

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
@@ -34,7 +35,10 @@ def user_create(*, actor, username: str, password: str | None, **fields: Any) ->
             raise ValueError(f"unknown user field {name!r}")
         setattr(user, name, value)
     if password:
-        validate_password(password, user)
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:  # shown on the password field, not above the form
+            raise ValidationError({"password": exc.messages}) from exc
         user.set_password(password)
     else:
         user.set_unusable_password()

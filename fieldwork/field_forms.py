@@ -494,12 +494,16 @@ def validate_nik(value: str) -> str:
         return ""
     if not value.isdigit() or len(value) != 16:
         raise ValidationError(_("A NIK has 16 digits."), code="nik_length")
-    if not stdnum_nik.is_valid(value):
+    try:
+        stdnum_nik.get_birth_date(value)
+    except ValueError:  # python-stdnum's errors are ValueErrors
         raise ValidationError(
             _("This NIK is not valid: the date of birth in it (digits 7-12) is not a real date."),
             code="nik_invalid",
-        )
-    if not district_exists_for_nik_prefix(value[:6]):
+        ) from None
+    # The region part is checked against the kecamatan table (python-stdnum only knows the
+    # provinces), so that the message says what is wrong.
+    if not district_exists_for_nik_prefix(value[:6]) or not stdnum_nik.is_valid(value):
         raise ValidationError(
             _("This NIK is not valid: no kecamatan has the code in its first six digits."),
             code="nik_region",

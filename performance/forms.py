@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -52,6 +53,19 @@ class NumberField(forms.DecimalField):
         super().__init__(*args, **kwargs)
         self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
         self.widget.is_localized = True
+
+    def to_python(self, value):
+        # Excel shows a long number as 3.6021E+15: refuse it rather than store a rounded figure.
+        if isinstance(value, str) and re.search(r"\d\s*[eE]\s*[+-]?\d", value):
+            raise ValidationError(
+                _(
+                    "%(value)s is a number in scientific notation, as Excel shows a long "
+                    "number: type the whole figure."
+                ),
+                code="scientific",
+                params={"value": value.strip()},
+            )
+        return super().to_python(value)
 
 
 class MoneyField(NumberField):
@@ -326,6 +340,26 @@ class BudgetLineForm(VersionedFormMixin, forms.ModelForm):
             self.month_fields.append(name)
         style_form(self)
 
+    def _not_negative(self, name: str, message) -> Decimal | None:
+        value = self.cleaned_data.get(name)
+        if value is not None and value < 0:
+            raise ValidationError(message, code="negative")
+        return value
+
+    def clean_pagu_murni(self):
+        return self._not_negative("pagu_murni", _("A budget ceiling cannot be negative."))
+
+    def clean_pagu_perubahan(self):
+        return self._not_negative("pagu_perubahan", _("A budget ceiling cannot be negative."))
+
+    def clean(self):
+        data = super().clean()
+        for name in self.month_fields:
+            value = data.get(name)
+            if value is not None and value < 0:
+                self.add_error(name, _("A realization cannot be negative."))
+        return data
+
     def months(self) -> dict[int, Decimal | None]:
         return {m: self.cleaned_data.get(f"m{m}") for m in range(1, 13)}
 
@@ -396,9 +430,8 @@ class ImportForm(BootstrapFormMixin, forms.Form):
         self.fields["kind"].choices = kinds
 
     def clean_file(self):
+        from .spreadsheets import validate_workbook_upload
+
         upload = self.cleaned_data["file"]
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04" or not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError(_("Upload an XLSX workbook (made from the template)."))
+        validate_workbook_upload(upload)
         return upload

@@ -288,6 +288,13 @@ def _set_renstra_targets(actor, indicator: Indicator, targets: dict[int, Decimal
         raise ValidationError(
             {"targets": _("Year %(year)s is outside the Renstra period.") % {"year": outside[0]}}
         )
+    negative = {
+        f"target_{year}": _("A target cannot be negative.")
+        for year, value in targets.items()
+        if value is not None and value < 0
+    }
+    if negative:
+        raise ValidationError(negative)
     existing = {t.year: t for t in indicator.renstra_targets.all()}
     for year, value in targets.items():
         current = existing.get(year)
@@ -944,11 +951,15 @@ def import_start(*, actor, kind: str, upload, commit: bool):
     from welfare.jobs import job_start
 
     from .jobs import IMPORT_JOB
-    from .spreadsheets import IMPORTERS
+    from .spreadsheets import IMPORTERS, validate_workbook_upload
 
     require(actor, Domain.PERFORMANCE, Action.IMPORT)
     if kind not in IMPORTERS:
         raise ValidationError({"kind": _("Unknown kind of import.")})
+    try:
+        validate_workbook_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
     title = _("Import %(kind)s: %(name)s") % {
         "kind": IMPORTERS[kind].label,
         "name": getattr(upload, "name", "xlsx"),

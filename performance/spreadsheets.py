@@ -388,6 +388,33 @@ REALIZATION_SHEETS = (
 )
 
 
+# --- The uploaded file ---------------------------------------------------------------------------
+
+# An office's plan, budget or quarter is a few hundred kilobytes; a larger file is a mistake
+# (a scan, a whole database export) and is refused before it is queued.
+IMPORT_MAX_MB_DEFAULT = 20
+
+
+def import_max_bytes() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "WELFARE_IMPORT_MAX_MB", IMPORT_MAX_MB_DEFAULT)) * 1024 * 1024
+
+
+def validate_workbook_upload(upload) -> None:
+    """Refuse (ValidationError in Bahasa Indonesia, naming the file field) an upload that is not
+    an XLSX workbook by its content, is empty or too large: a CSV in any encoding or separator,
+    a renamed file, a ZIP that is not a workbook. Used by the page, the API and the service."""
+    from welfare.uploads import validate_upload
+
+    name = getattr(upload, "name", "") or ""
+    if not name.lower().endswith(".xlsx"):
+        raise ValidationError(_("Upload an XLSX workbook (made from the template)."))
+    validate_upload(
+        upload, allowed={"xlsx"}, max_bytes=import_max_bytes(), field_label=_("The XLSX file")
+    )
+
+
 # --- Reading ---------------------------------------------------------------------------------
 
 
@@ -448,16 +475,31 @@ def number(row: dict, key: str, *, required: bool = False) -> Decimal | None:
     if isinstance(value, bool):
         raise CellError(key, _("Not a number: %(value)s") % {"value": value})
     if isinstance(value, int | float | Decimal):
-        return Decimal(str(value))
+        result = Decimal(str(value))
+        if not result.is_finite():
+            raise CellError(key, _("Not a number: %(value)s") % {"value": value})
+        return result
     cleaned = str(value).strip().replace(" ", "").replace("Rp", "").replace("%", "")
     if "," in cleaned:
         cleaned = cleaned.replace(".", "").replace(",", ".")
     elif _THOUSANDS.match(cleaned):
         cleaned = cleaned.replace(".", "")
+    if "e" in cleaned.lower() and re.search(r"\d[eE][+-]?\d", cleaned):
+        raise CellError(
+            key,
+            _(
+                "%(value)s is a number in scientific notation, as Excel shows a long number: "
+                "format the cell as a number and type the whole figure."
+            )
+            % {"value": value},
+        )
     try:
-        return Decimal(cleaned)
+        result = Decimal(cleaned)
     except InvalidOperation as exc:
         raise CellError(key, _("Not a number: %(value)s") % {"value": value}) from exc
+    if not result.is_finite():
+        raise CellError(key, _("Not a number: %(value)s") % {"value": value})
+    return result
 
 
 def integer(row: dict, key: str, *, required: bool = False) -> int | None:
@@ -823,17 +865,22 @@ class PlanImporter(Importer):
                     **{f"q{q}": number(row, f"tw{q}") for q in calc.QUARTERS},
                 }
                 current = existing.get(indicator.pk)
-                services.agreement_targets_save(
-                    actor=self.actor,
-                    agreement=target_agreement,
-                    rows=[
-                        {
-                            "indicator": indicator,
-                            **values,
-                            "version": current.version if current else None,
-                        }
-                    ],
-                )
+                try:
+                    services.agreement_targets_save(
+                        actor=self.actor,
+                        agreement=target_agreement,
+                        rows=[
+                            {
+                                "indicator": indicator,
+                                **values,
+                                "version": current.version if current else None,
+                            }
+                        ],
+                    )
+                except ValidationError as exc:
+                    # The service keys a row's problems by the indicator's code; in the file
+                    # they belong to this row's target column.
+                    raise CellError("target", " ".join(exc.messages)) from exc
                 self.report.count(_("Agreement targets"))
 
             self.row(sheet.name, line_no, apply)

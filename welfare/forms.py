@@ -65,6 +65,11 @@ class AgencyForm(VersionedFormMixin, forms.ModelForm):
         ]
         help_texts = {"logo": _("PNG or JPEG, at most 2 MB; shown on the report cover.")}
 
+    def clean_head_nip(self):
+        from .validators import validate_nip
+
+        return validate_nip(self.cleaned_data.get("head_nip", ""))
+
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
         if logo and hasattr(logo, "size") and logo.size > 2 * 1024 * 1024:

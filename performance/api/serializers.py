@@ -333,6 +333,17 @@ class ImportSerializer(serializers.Serializer):
         default=False, help_text="Save when the check finds no problem (else only check)."
     )
 
+    def validate_file(self, upload):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from performance.spreadsheets import validate_workbook_upload
+
+        try:
+            validate_workbook_upload(upload)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return upload
+
 
 class ImportStartedSerializer(serializers.Serializer):
     job = serializers.UUIDField()

@@ -774,6 +774,10 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
             WHERE {where_hh}""",
         [source, now, now, batch.pk],
     )
+    if pg:
+        # The persons are joined to the households just written: without fresh statistics the
+        # planner takes the table for empty and loops over it for every row.
+        cursor.execute("ANALYZE beneficiaries_household")
     cursor.execute(
         f"""INSERT INTO beneficiaries_desilrecord (household_id, desil, as_of, source,
               recorded_at, recorded_by_id)

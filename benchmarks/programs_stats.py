@@ -171,7 +171,7 @@ def build(households: int, persons: int) -> None:
         )
     run("ANALYZE")
     counts = {
-        table: run(f"SELECT 1 FROM {table}")  # noqa: S608
+        table: run(f"SELECT 1 FROM {table}")
         for table in (
             "beneficiaries_household",
             "beneficiaries_person",
@@ -202,7 +202,7 @@ def baseline_sql(program_id: int, stage_id: int | None) -> float:
                 f"""SELECT village_id, count(*), count(*) FILTER (WHERE status = 'disalurkan'),
                        sum(paid_amount) FILTER (WHERE status = 'disalurkan'), sum(planned_amount)
                 FROM programs_disbursement WHERE program_id = %s AND year = %s {stage}
-                GROUP BY village_id""",  # noqa: S608
+                GROUP BY village_id""",
                 params,
             )
             cursor.fetchall()

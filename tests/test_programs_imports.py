@@ -49,7 +49,7 @@ def csv_bytes(lines) -> bytes:
 
 @pytest.mark.django_db
 def test_good_file_is_checked_then_committed(planned, users):
-    program, (h1, h2, h3) = planned
+    _program, (h1, h2, h3) = planned
     content = csv_bytes(
         [
             "No KK;Program;Tahun;Tahap;Status;Jumlah;Tanggal;Saluran;Keterangan;Referensi",
@@ -81,7 +81,7 @@ def test_good_file_is_checked_then_committed(planned, users):
 
 @pytest.mark.django_db
 def test_bad_rows_are_reported_and_nothing_is_saved(planned, users):
-    program, (h1, h2, h3) = planned
+    _program, (h1, h2, h3) = planned
     wb = Workbook()
     sheet = wb.active
     sheet.append(
@@ -120,7 +120,7 @@ def test_bad_rows_are_reported_and_nothing_is_saved(planned, users):
 
 @pytest.mark.django_db
 def test_import_page(planned, users, client_for):
-    program, (h1, _h2, _h3) = planned
+    _program, (h1, _h2, _h3) = planned
     content = csv_bytes(
         [
             "no_kk,program,tahun,tahap,status,jumlah,tanggal,saluran",

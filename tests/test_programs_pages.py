@@ -136,7 +136,7 @@ def test_exports(data, users, client_for):
     )
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
-    values = [row for row in sheet.iter_rows(min_row=3, values_only=True)]
+    values = list(sheet.iter_rows(min_row=3, values_only=True))
     assert {v[1] for v in values} == {NAME_A, NAME_B}
     response = client_for(users["auditor"]).get("/program/penerima/unduh/?program=PAGE")
     sheet = load_workbook(io.BytesIO(response.content)).active

@@ -110,16 +110,25 @@ def build(households: int, persons: int) -> None:
     offset = 0
     for code, unit, stages, recipients, amount in PROGRAMS:
         program = Program.objects.create(
-            code=code, name=code, level="nasional", funding="apbn", bidang=bidang, unit=unit,
-            benefit="tunai", amount_per_stage=amount, schedule="tahap", stages_per_year=stages,
+            code=code,
+            name=code,
+            level="nasional",
+            funding="apbn",
+            bidang=bidang,
+            unit=unit,
+            benefit="tunai",
+            amount_per_stage=amount,
+            schedule="tahap",
+            stages_per_year=stages,
             max_desil=4 if unit == "household" else None,
         )
         for number in range(1, stages + 1):
-            Stage.objects.create(program=program, year=YEAR, number=number,
-                                 name=f"Tahap {number}")
+            Stage.objects.create(program=program, year=YEAR, number=number, name=f"Tahap {number}")
         table = "beneficiaries_household" if unit == "household" else "beneficiaries_person"
         column = "household_id" if unit == "household" else "person_id"
-        where = "desil <= 4" if unit == "household" else "disability_severity = 'berat' OR id %% 97 = 0"
+        where = (
+            "desil <= 4" if unit == "household" else "disability_severity = 'berat' OR id %% 97 = 0"
+        )
         run(
             f"""
             INSERT INTO programs_enrollment (program_id, {column}, district_id, village_id,
@@ -162,9 +171,13 @@ def build(households: int, persons: int) -> None:
         )
     run("ANALYZE")
     counts = {
-        table: run(f"SELECT 1 FROM {table}")  # noqa: S608
-        for table in ("beneficiaries_household", "beneficiaries_person", "programs_enrollment",
-                      "programs_disbursement")
+        table: run(f"SELECT 1 FROM {table}")
+        for table in (
+            "beneficiaries_household",
+            "beneficiaries_person",
+            "programs_enrollment",
+            "programs_disbursement",
+        )
     }
     print(f"built in {time.perf_counter() - started:.0f} s: {counts}")
 
@@ -189,7 +202,7 @@ def baseline_sql(program_id: int, stage_id: int | None) -> float:
                 f"""SELECT village_id, count(*), count(*) FILTER (WHERE status = 'disalurkan'),
                        sum(paid_amount) FILTER (WHERE status = 'disalurkan'), sum(planned_amount)
                 FROM programs_disbursement WHERE program_id = %s AND year = %s {stage}
-                GROUP BY village_id""",  # noqa: S608
+                GROUP BY village_id""",
                 params,
             )
             cursor.fetchall()
@@ -215,33 +228,65 @@ def measure(admin) -> list[tuple[str, float, float]]:
     base_pkh_year = baseline_sql(pkh.pk, None)
     base_bpnt_year = baseline_sql(bpnt.pk, None)
     base_bpnt_b1 = baseline_sql(bpnt.pk, b1.pk)
-    add("selector PKH tahap 1 per kecamatan",
-        lambda: selectors.program_stats(user=admin, program=pkh, year=YEAR, stage=t1), base_pkh_t1)
-    add("selector PKH tahap 1 per desa",
-        lambda: selectors.program_stats(user=admin, program=pkh, year=YEAR, stage=t1,
-                                        group_by="village"), base_pkh_t1)
-    add("selector PKH year (4 tahap) per kecamatan",
-        lambda: selectors.program_stats(user=admin, program=pkh, year=YEAR), base_pkh_year)
-    add("selector BPNT year (12 months) per desa",
+    add(
+        "selector PKH tahap 1 per kecamatan",
+        lambda: selectors.program_stats(user=admin, program=pkh, year=YEAR, stage=t1),
+        base_pkh_t1,
+    )
+    add(
+        "selector PKH tahap 1 per desa",
+        lambda: selectors.program_stats(
+            user=admin, program=pkh, year=YEAR, stage=t1, group_by="village"
+        ),
+        base_pkh_t1,
+    )
+    add(
+        "selector PKH year (4 tahap) per kecamatan",
+        lambda: selectors.program_stats(user=admin, program=pkh, year=YEAR),
+        base_pkh_year,
+    )
+    add(
+        "selector BPNT year (12 months) per desa",
         lambda: selectors.program_stats(user=admin, program=bpnt, year=YEAR, group_by="village"),
-        base_bpnt_year)
-    add("selector BPNT month 1 per desa",
-        lambda: selectors.program_stats(user=admin, program=bpnt, year=YEAR, stage=b1,
-                                        group_by="village"), base_bpnt_b1)
-    add("realization_by_area PKH per desa, 4 tahap",
+        base_bpnt_year,
+    )
+    add(
+        "selector BPNT month 1 per desa",
+        lambda: selectors.program_stats(
+            user=admin, program=bpnt, year=YEAR, stage=b1, group_by="village"
+        ),
+        base_bpnt_b1,
+    )
+    add(
+        "realization_by_area PKH per desa, 4 tahap",
         lambda: selectors.realization_by_area(program=pkh, year=YEAR, group_by="village"),
-        base_pkh_year)
-    add("API /api/v1/programs/PKH/stats/?tahap=1&group_by=village",
+        base_pkh_year,
+    )
+    add(
+        "API /api/v1/programs/PKH/stats/?tahap=1&group_by=village",
         lambda: _ok(api.get(f"/api/v1/programs/PKH/stats/?year={YEAR}&tahap=1&group_by=village")),
-        base_pkh_t1)
-    add("API /api/v1/programs/PKH/stats/ (year)",
-        lambda: _ok(api.get(f"/api/v1/programs/PKH/stats/?year={YEAR}")), base_pkh_year)
-    add("page /program/PKH/?tahap=1",
-        lambda: _ok(client.get(f"/program/PKH/?year={YEAR}&tahap=1")), base_pkh_t1)
-    add("page /program/BPNT/ (year)",
-        lambda: _ok(client.get(f"/program/BPNT/?year={YEAR}")), base_bpnt_year)
-    add("targeting per kecamatan (all programs)",
-        lambda: selectors.targeting_by_district(user=admin), base_pkh_year)
+        base_pkh_t1,
+    )
+    add(
+        "API /api/v1/programs/PKH/stats/ (year)",
+        lambda: _ok(api.get(f"/api/v1/programs/PKH/stats/?year={YEAR}")),
+        base_pkh_year,
+    )
+    add(
+        "page /program/PKH/?tahap=1",
+        lambda: _ok(client.get(f"/program/PKH/?year={YEAR}&tahap=1")),
+        base_pkh_t1,
+    )
+    add(
+        "page /program/BPNT/ (year)",
+        lambda: _ok(client.get(f"/program/BPNT/?year={YEAR}")),
+        base_bpnt_year,
+    )
+    add(
+        "targeting per kecamatan (all programs)",
+        lambda: selectors.targeting_by_district(user=admin),
+        base_pkh_year,
+    )
     return results
 
 
@@ -262,16 +307,25 @@ def index_effect(admin) -> None:
     pkh = Program.objects.get(code="PKH")
     t1 = Stage.objects.get(program=pkh, year=YEAR, number=1)
     for name, definition in [
-        ("disbursement_stats_idx", "programs_disbursement (program_id, year, stage_id, village_id)"),
+        (
+            "disbursement_stats_idx",
+            "programs_disbursement (program_id, year, stage_id, village_id)",
+        ),
         ("enrollment_stats_idx", "programs_enrollment (program_id, status, village_id)"),
     ]:
-        with_index = timed(lambda: selectors.program_stats(user=admin, program=pkh, year=YEAR, stage=t1))
+        with_index = timed(
+            lambda: selectors.program_stats(user=admin, program=pkh, year=YEAR, stage=t1)
+        )
         run(f"DROP INDEX {name}")
         run("ANALYZE")
-        without = timed(lambda: selectors.program_stats(user=admin, program=pkh, year=YEAR, stage=t1))
+        without = timed(
+            lambda: selectors.program_stats(user=admin, program=pkh, year=YEAR, stage=t1)
+        )
         run(f"CREATE INDEX {name} ON {definition}")
         run("ANALYZE")
-        print(f"{name}: PKH tahap 1 per kecamatan {with_index:.1f} ms with, {without:.1f} ms without")
+        print(
+            f"{name}: PKH tahap 1 per kecamatan {with_index:.1f} ms with, {without:.1f} ms without"
+        )
 
 
 def main() -> None:

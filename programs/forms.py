@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.models import Household, Person
 from welfare.forms import BootstrapFormMixin
 
-from .models import Enrollment, ExitReason, Unit
+from .models import Enrollment, ExitReason, Program, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -147,7 +147,31 @@ class BulkEnrollForm(BootstrapFormMixin, forms.Form):
 
 
 class ImportForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[
+            ("disbursements", _("Disbursement results from a bank or Pos")),
+            ("enrollments", _("Recipients to enroll in a program")),
+        ],
+    )
+    program = forms.ModelChoiceField(
+        label=_("Program (for recipients to enroll)"),
+        queryset=Program.objects.order_by("code"),
+        to_field_name="code",
+        required=False,
+    )
     file = forms.FileField(label=_("File (CSV or XLSX)"))
     commit = forms.BooleanField(
         label=_("Save when every row is correct (otherwise only check)"), required=False
     )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "enrollments" and not data.get("program"):
+            self.add_error("program", _("Choose the program to enroll the recipients in."))
+        upload = data.get("file")
+        if upload is not None and not upload.name.lower().endswith((".csv", ".xlsx")):
+            self.add_error("file", _("Upload a CSV or XLSX file."))
+        if upload is not None and upload.size > 20 * 1024 * 1024:
+            self.add_error("file", _("The file is larger than 20 MB."))
+        return data

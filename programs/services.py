@@ -359,7 +359,7 @@ def enrollment_bulk_create(
     return result
 
 
-def _bulk_history(objects, actor) -> None:
+def _bulk_history(objects, actor, reason: str = "") -> None:
     if not objects:
         return
     history_model = type(objects[0]).history.model
@@ -377,7 +377,7 @@ def _bulk_history(objects, actor) -> None:
                 history_date=now,
                 history_type="+",
                 history_user=actor,
-                history_change_reason=_("bulk enrollment"),
+                history_change_reason=reason or _("bulk enrollment"),
             )
         )
     history_model.objects.bulk_create(rows, batch_size=1000)

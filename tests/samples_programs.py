@@ -25,13 +25,17 @@ def _enrollment_b(ctx):
     make_person(household, name=RECIPIENT_B_NAME)
     today = timezone.localdate()
     enrollment = services.enrollment_create(
-        actor=ctx.users["admin"], program=program, household=household, start_date=today,
-        status="aktif", decree_number="460/Matriks", decree_date=today,
+        actor=ctx.users["admin"],
+        program=program,
+        household=household,
+        start_date=today,
+        status="aktif",
+        decree_number="460/Matriks",
+        decree_date=today,
     )
     stage = Stage.objects.filter(program=program).first() or make_stage(program, today.year, 1)
     services.disbursements_plan(actor=ctx.users["admin"], stage=stage)
     return enrollment
-
 
 
 @sample(
@@ -84,8 +88,12 @@ def group_of_b(ctx):
     )
     households = [make_household(ctx.village_b) for _n in range(3)]
     group = services.group_create(
-        actor=ctx.users["admin"], program=program, name=GROUP_B_NAME, village=ctx.village_b,
-        business_type="Ternak", households=households,
+        actor=ctx.users["admin"],
+        program=program,
+        name=GROUP_B_NAME,
+        village=ctx.village_b,
+        business_type="Ternak",
+        households=households,
     )
     return Sample(kwargs={"pk": group.pk}, scoped=True)
 

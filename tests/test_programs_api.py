@@ -24,10 +24,17 @@ def data(users, village_a, village_b):
         for _i in range(n):
             household = make_household(village, members=[])
             make_person(household, name=NAME_B if village == village_b else None)
-            enrollments.append(services.enrollment_create(
-                actor=op, program=program, household=household, start_date=START,
-                status="aktif", decree_number="SK-1", decree_date=START,
-            ))
+            enrollments.append(
+                services.enrollment_create(
+                    actor=op,
+                    program=program,
+                    household=household,
+                    start_date=START,
+                    status="aktif",
+                    decree_number="SK-1",
+                    decree_date=START,
+                )
+            )
     stage = make_stage(program, YEAR, 1)
     services.disbursements_plan(actor=op, stage=stage)
     return {"program": program, "enrollments": enrollments}
@@ -38,7 +45,11 @@ def test_catalogue_and_stats_for_an_api_client(data, users, api_for, district_a,
     api = api_for(users["api_client"])
     response = api.get("/api/v1/programs/")
     assert response.status_code == 200
-    assert [p["code"] for p in response.json()["results"]] == ["APIP"] if "results" in response.json() else True
+    assert (
+        [p["code"] for p in response.json()["results"]] == ["APIP"]
+        if "results" in response.json()
+        else True
+    )
     response = api.get(f"/api/v1/programs/APIP/stats/?year={YEAR}&tahap=1&group_by=district")
     assert response.status_code == 200
     body = response.json()
@@ -52,19 +63,31 @@ def test_catalogue_and_stats_for_an_api_client(data, users, api_for, district_a,
 
 
 @pytest.mark.django_db
-def test_stats_for_staff_are_not_suppressed_and_tksk_is_scoped(data, users, api_for, district_a, district_b):
+def test_stats_for_staff_are_not_suppressed_and_tksk_is_scoped(
+    data, users, api_for, district_a, district_b
+):
     body = api_for(users["operator"]).get(f"/api/v1/programs/APIP/stats/?year={YEAR}").json()
     assert {r["code"]: r["enrolled"] for r in body["rows"]}[district_b.code] == 2
     assert body["suppressed_below"] is None
-    body = api_for(users["tksk"]).get(f"/api/v1/programs/APIP/stats/?year={YEAR}&group_by=village").json()
+    body = (
+        api_for(users["tksk"])
+        .get(f"/api/v1/programs/APIP/stats/?year={YEAR}&group_by=village")
+        .json()
+    )
     assert {r["district_code"] for r in body["rows"]} == {district_a.code}
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query,field", [
-    ("year=abc", "year"), ("year=1800", "year"), ("tahap=x", "tahap"), ("tahap=9", "tahap"),
-    ("group_by=desa", "group_by"),
-])
+@pytest.mark.parametrize(
+    "query,field",
+    [
+        ("year=abc", "year"),
+        ("year=1800", "year"),
+        ("tahap=x", "tahap"),
+        ("tahap=9", "tahap"),
+        ("group_by=desa", "group_by"),
+    ],
+)
 def test_bad_parameters_are_400(data, users, api_for, query, field):
     response = api_for(users["api_client"]).get(f"/api/v1/programs/APIP/stats/?{query}")
     assert response.status_code == 400
@@ -89,22 +112,38 @@ def test_enrollments_scoped_masked_and_never_for_api_clients(data, users, api_fo
 def test_enroll_through_the_api(data, users, api_for, village_a):
     household = make_household(village_a, desil=9)
     api = api_for(users["operator"])
-    response = api.post("/api/v1/enrollments/", {"program": "APIP", "no_kk": household.no_kk,
-                                                 "start_date": str(START)}, format="json")
+    response = api.post(
+        "/api/v1/enrollments/",
+        {"program": "APIP", "no_kk": household.no_kk, "start_date": str(START)},
+        format="json",
+    )
     assert response.status_code == 400
     assert response.json()["rules"] == ["desil"]
     ok = make_household(village_a, desil=1)
-    response = api.post("/api/v1/enrollments/", {"program": "APIP", "no_kk": ok.no_kk,
-                                                 "start_date": str(START)}, format="json")
+    response = api.post(
+        "/api/v1/enrollments/",
+        {"program": "APIP", "no_kk": ok.no_kk, "start_date": str(START)},
+        format="json",
+    )
     assert response.status_code == 201 and response.json()["status"] == "usulan"
-    response = api_for(users["auditor"]).post("/api/v1/enrollments/", {"program": "APIP"}, format="json")
+    response = api_for(users["auditor"]).post(
+        "/api/v1/enrollments/", {"program": "APIP"}, format="json"
+    )
     assert response.status_code == 403
 
 
 @pytest.mark.django_db
 def test_targeting_endpoint(data, users, api_for, district_a):
-    make_household(district_a.villages.first() if hasattr(district_a, "villages") else data["enrollments"][0].village, desil=1)
+    make_household(
+        district_a.villages.first()
+        if hasattr(district_a, "villages")
+        else data["enrollments"][0].village,
+        desil=1,
+    )
     response = api_for(users["api_client"]).get("/api/v1/programs-targeting/")
     assert response.status_code == 200
     assert all(set(r) == {"code", "name", "exclusion", "inclusion"} for r in response.json())
-    assert api_for(users["api_client"]).get("/api/v1/programs-targeting/?program=NOPE").status_code == 400
+    assert (
+        api_for(users["api_client"]).get("/api/v1/programs-targeting/?program=NOPE").status_code
+        == 400
+    )

@@ -1,8 +1,6 @@
 """Enrollment: eligibility refusals per rule, override by a Kepala Bidang, quotas, status
 transitions, replacement and bulk enrollment."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation

@@ -27,8 +27,13 @@ def data(users, village_a, village_b):
         household = make_household(village, members=[], address="Kp. Halaman No. 7")
         make_person(household, name=name)
         made[name] = services.enrollment_create(
-            actor=users["operator"], program=program, household=household, start_date=START,
-            status="aktif", decree_number="SK-PAGE", decree_date=START,
+            actor=users["operator"],
+            program=program,
+            household=household,
+            start_date=START,
+            status="aktif",
+            decree_number="SK-PAGE",
+            decree_date=START,
         )
     stage = make_stage(program, YEAR, 1)
     services.disbursements_plan(actor=users["operator"], stage=stage)
@@ -45,7 +50,9 @@ def test_lists_and_detail(data, users, client_for, django_assert_max_num_queries
         response = client.get("/program/penerima/?program=PAGE")
     body = response.content.decode()
     assert NAME_A in body and NAME_B in body
-    body = client.get(f"/program/penerima/?program=PAGE&district={users['tksk'].district_id}").content.decode()
+    body = client.get(
+        f"/program/penerima/?program=PAGE&district={users['tksk'].district_id}"
+    ).content.decode()
     assert NAME_A in body and NAME_B not in body
     detail = client.get(f"/program/penerima/{data['a'].pk}/").content.decode()
     assert "SK-PAGE" in detail
@@ -101,14 +108,22 @@ def test_bulk_enrollment_from_the_filtered_list(data, users, client_for, village
 def test_transition_and_replace_pages(data, users, client_for, village_a):
     client = client_for(users["operator"])
     enrollment = data["a"]
-    response = client.post(f"/program/penerima/{enrollment.pk}/status/",
-                           {"version": enrollment.version, "status": "keluar"})
+    response = client.post(
+        f"/program/penerima/{enrollment.pk}/status/",
+        {"version": enrollment.version, "status": "keluar"},
+    )
     assert response.status_code == 400 and "Pilih alasan keluar" in response.content.decode()
     newcomer = make_household(village_a, desil=1)
-    response = client.post(f"/program/penerima/{enrollment.pk}/ganti/", {
-        "version": enrollment.version, "number": newcomer.no_kk, "exit_reason": "meninggal",
-        "on": str(START), "note": "",
-    })
+    response = client.post(
+        f"/program/penerima/{enrollment.pk}/ganti/",
+        {
+            "version": enrollment.version,
+            "number": newcomer.no_kk,
+            "exit_reason": "meninggal",
+            "on": str(START),
+            "note": "",
+        },
+    )
     assert response.status_code == 302
     enrollment.refresh_from_db()
     assert enrollment.status == "keluar" and enrollment.replaced_by.household == newcomer
@@ -116,10 +131,12 @@ def test_transition_and_replace_pages(data, users, client_for, village_a):
 
 @pytest.mark.django_db
 def test_exports(data, users, client_for):
-    response = client_for(users["operator"]).get("/program/penerima/unduh/?program=PAGE&order=address")
+    response = client_for(users["operator"]).get(
+        "/program/penerima/unduh/?program=PAGE&order=address"
+    )
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
-    values = [row for row in sheet.iter_rows(min_row=3, values_only=True)]
+    values = list(sheet.iter_rows(min_row=3, values_only=True))
     assert {v[1] for v in values} == {NAME_A, NAME_B}
     response = client_for(users["auditor"]).get("/program/penerima/unduh/?program=PAGE")
     sheet = load_workbook(io.BytesIO(response.content)).active

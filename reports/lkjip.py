@@ -218,7 +218,6 @@ class LkjipBuilder:
                 ]
             ],
             orientation="landscape",
-            widths=[12, 48, 20, 10, 10],
         )
         for program in self.tree:
             figures = program.budget
@@ -476,7 +475,6 @@ class LkjipBuilder:
                 ]
             ],
             orientation="landscape",
-            widths=[18, 18, 7, 8, 8, 8, 8, 7, 18],
         )
         for sasaran in self.summary.sasaran:
             for r in sasaran.indicators:
@@ -655,7 +653,6 @@ class LkjipBuilder:
                 ]
             ],
             orientation="landscape",
-            widths=[10, 22, 20, 6, 7, 7, 6, 8, 8, 6],
         )
         for kegiatan in node.children:
             self._detail_rows(detail, kegiatan, 1)
@@ -782,7 +779,6 @@ class LkjipBuilder:
                 ]
             ],
             orientation="landscape",
-            widths=[12, 40, 10, 10, 10, 7, 10],
         )
 
         def add(node, indent, style=""):

@@ -59,7 +59,8 @@ def chart_svg(data: dict) -> str:
     ]
     for step in range(5):
         y = TOP + plot_h - plot_h * step / 4
-        label = format_number(top * step / 4, 0 if top >= 20 else 1)
+        value = top * step / 4
+        label = format_number(value, 0 if value == int(value) else 1)
         parts.append(
             f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
             f'stroke="#d0d0d0" stroke-width="0.6"/>'

@@ -11,7 +11,6 @@ The document is built in Bahasa Indonesia whatever the user's language.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 from collections import defaultdict
 from decimal import Decimal
@@ -66,12 +65,6 @@ def narrative_texts(year: int, context: dict, keys: list[str]) -> dict[str, str]
         for n in Narrative.objects.filter(kind="lkjip", year=year, section__in=keys)
     }
     return {key: saved.get(key) or template_for(key, context) for key in keys}
-
-
-def _status_note(result) -> str:
-    if not result.capaian.computed:
-        return result.capaian.message
-    return ""
 
 
 class LkjipBuilder:
@@ -225,7 +218,6 @@ class LkjipBuilder:
                 ]
             ],
             orientation="landscape",
-            widths=[12, 48, 20, 10, 10],
         )
         for program in self.tree:
             figures = program.budget
@@ -483,7 +475,6 @@ class LkjipBuilder:
                 ]
             ],
             orientation="landscape",
-            widths=[18, 18, 7, 8, 8, 8, 8, 7, 18],
         )
         for sasaran in self.summary.sasaran:
             for r in sasaran.indicators:
@@ -662,7 +653,6 @@ class LkjipBuilder:
                 ]
             ],
             orientation="landscape",
-            widths=[10, 22, 20, 6, 7, 7, 6, 8, 8, 6],
         )
         for kegiatan in node.children:
             self._detail_rows(detail, kegiatan, 1)
@@ -789,7 +779,6 @@ class LkjipBuilder:
                 ]
             ],
             orientation="landscape",
-            widths=[12, 40, 10, 10, 10, 7, 10],
         )
 
         def add(node, indent, style=""):
@@ -964,124 +953,114 @@ def check_lkjip(year: int, user, params: dict | None = None) -> list[Problem]:
     absorption above 100 %, totals that do not match their parts, SPM served above the target
     group, narratives not written yet."""
     problems: list[Problem] = []
-    with translation.override(translation.get_language()):
-        summary = perf.year_summary(year=year)
-        if summary is None:
-            return [Problem(_("No Renstra covers %(year)s.") % {"year": year})]
-        today = timezone.localdate()
-        for r in summary.indicators:
-            name = r.indicator.name
-            for q in r.quarters:
-                ended = calc.quarter_end(year, q.quarter) < today
-                if q.target is not None and q.value is None and ended:
-                    problems.append(
-                        Problem(
-                            _("Quarter %(q)s of indicator %(name)s has no approved realization.")
-                            % {"q": QUARTERS[q.quarter - 1], "name": name},
-                            where=name,
-                        )
-                    )
-                elif q.row is not None and not q.approved:
-                    problems.append(
-                        Problem(
-                            _("Quarter %(q)s of indicator %(name)s waits for approval.")
-                            % {"q": QUARTERS[q.quarter - 1], "name": name},
-                            where=name,
-                        )
-                    )
-            if r.quarter_targets_problem:
-                problems.append(Problem(f"{name}: {r.quarter_targets_problem}", where=name))
-            if r.target is None:
-                problems.append(
-                    Problem(_("Indicator %(name)s has no target.") % {"name": name}, where=name)
-                )
-        budget = summary.budget
-        subs = {line.pk: line for line in budget.lines}
-        for line_id, figures in budget.by_line.items():
-            line = subs.get(line_id)
-            label = f"{line.sub_kegiatan.code} {line.sub_kegiatan.name}" if line else str(line_id)
-            if figures.pagu > 0 and figures.realization == 0 and year < today.year + 1:
+    summary = perf.year_summary(year=year)
+    if summary is None:
+        return [Problem(_("No Renstra covers %(year)s.") % {"year": year})]
+    today = timezone.localdate()
+    for r in summary.indicators:
+        name = r.indicator.name
+        for q in r.quarters:
+            ended = calc.quarter_end(year, q.quarter) < today
+            if q.target is not None and q.value is None and ended:
                 problems.append(
                     Problem(
-                        _("Sub-activity %(name)s has no budget realization.") % {"name": label},
-                        where=label,
+                        _("Quarter %(q)s of indicator %(name)s has no approved realization.")
+                        % {"q": QUARTERS[q.quarter - 1], "name": name},
+                        where=name,
                     )
                 )
-            if figures.absorption.computed and figures.absorption.value > 100:
+            elif q.row is not None and not q.approved:
                 problems.append(
                     Problem(
-                        _("Sub-activity %(name)s absorbs %(value)s of its ceiling (above 100%%).")
-                        % {"name": label, "value": _fmt_pct(figures.absorption.value)},
-                        where=label,
+                        _("Quarter %(q)s of indicator %(name)s waits for approval.")
+                        % {"q": QUARTERS[q.quarter - 1], "name": name},
+                        where=name,
                     )
                 )
-        programs = budget.by_program.values()
-        for attribute, label in (("pagu", _("ceiling")), ("realization", _("realization"))):
-            parts = sum((getattr(f, attribute) for f in programs), Decimal(0))
-            whole = getattr(budget.total, attribute)
-            if parts != whole:
-                problems.append(
-                    Problem(
-                        _(
-                            "The budget %(what)s of the programs (%(parts)s) does not match the "
-                            "total (%(total)s)."
-                        )
-                        % {"what": label, "parts": parts, "total": whole}
-                    )
-                )
-            sasaran_parts = sum(
-                (getattr(f, attribute) for f in budget.by_sasaran.values()), Decimal(0)
+        if r.quarter_targets_problem:
+            problems.append(Problem(f"{name}: {r.quarter_targets_problem}", where=name))
+        if r.target is None:
+            problems.append(
+                Problem(_("Indicator %(name)s has no target.") % {"name": name}, where=name)
             )
-            if sasaran_parts != whole:
-                problems.append(
-                    Problem(
-                        _(
-                            "The budget %(what)s per objective (%(parts)s) does not match the "
-                            "total (%(total)s): a program is not linked to an objective."
-                        )
-                        % {"what": label, "parts": sasaran_parts, "total": whole}
-                    )
-                )
-        if budget.total.absorption.computed and budget.total.absorption.value > 100:
-            problems.append(Problem(_("The total budget absorption is above 100%.")))
-        for row in summary.spm.rows:
-            if row.achievement is None:
-                problems.append(
-                    Problem(
-                        _("SPM service %(name)s has no figure for %(year)s.")
-                        % {"name": row.service.name, "year": year},
-                        severity="warning",
-                    )
-                )
-            elif row.served > row.target_group:
-                problems.append(
-                    Problem(
-                        _("SPM service %(name)s served more people than its target group.")
-                        % {"name": row.service.name}
-                    )
-                )
-        written = set(
-            Narrative.objects.filter(kind="lkjip", year=year)
-            .exclude(text="")
-            .values_list("section", flat=True)
-        )
-        keys = [s.key for s in SECTIONS] + [
-            SASARAN_PREFIX + s.sasaran.code for s in summary.sasaran
-        ]
-        missing = [k for k in keys if k not in written]
-        if missing:
+    budget = summary.budget
+    subs = {line.pk: line for line in budget.lines}
+    for line_id, figures in budget.by_line.items():
+        line = subs.get(line_id)
+        label = f"{line.sub_kegiatan.code} {line.sub_kegiatan.name}" if line else str(line_id)
+        if figures.pagu > 0 and figures.realization == 0:
             problems.append(
                 Problem(
-                    _("%(n)s narrative sections still use the template text.")
-                    % {"n": len(missing)},
+                    _("Sub-activity %(name)s has no budget realization.") % {"name": label},
+                    where=label,
+                )
+            )
+        if figures.absorption.computed and figures.absorption.value > 100:
+            problems.append(
+                Problem(
+                    _("Sub-activity %(name)s absorbs %(value)s of its ceiling (above 100%%).")
+                    % {"name": label, "value": _fmt_pct(figures.absorption.value)},
+                    where=label,
+                )
+            )
+    programs = budget.by_program.values()
+    for attribute, label in (("pagu", _("ceiling")), ("realization", _("realization"))):
+        parts = sum((getattr(f, attribute) for f in programs), Decimal(0))
+        whole = getattr(budget.total, attribute)
+        if parts != whole:
+            problems.append(
+                Problem(
+                    _(
+                        "The budget %(what)s of the programs (%(parts)s) does not match the "
+                        "total (%(total)s)."
+                    )
+                    % {"what": label, "parts": parts, "total": whole}
+                )
+            )
+        sasaran_parts = sum((getattr(f, attribute) for f in budget.by_sasaran.values()), Decimal(0))
+        if sasaran_parts != whole:
+            problems.append(
+                Problem(
+                    _(
+                        "The budget %(what)s per objective (%(parts)s) does not match the "
+                        "total (%(total)s): a program is not linked to an objective."
+                    )
+                    % {"what": label, "parts": sasaran_parts, "total": whole}
+                )
+            )
+    if budget.total.absorption.computed and budget.total.absorption.value > 100:
+        problems.append(Problem(_("The total budget absorption is above 100%.")))
+    for row in summary.spm.rows:
+        if row.achievement is None:
+            problems.append(
+                Problem(
+                    _("SPM service %(name)s has no figure for %(year)s.")
+                    % {"name": row.service.name, "year": year},
                     severity="warning",
                 )
             )
-        agency = agency_get()
-        if not agency.logo:
-            problems.append(Problem(_("The agency has no logo for the cover."), severity="warning"))
+        elif row.served > row.target_group:
+            problems.append(
+                Problem(
+                    _("SPM service %(name)s served more people than its target group.")
+                    % {"name": row.service.name}
+                )
+            )
+    written = set(
+        Narrative.objects.filter(kind="lkjip", year=year)
+        .exclude(text="")
+        .values_list("section", flat=True)
+    )
+    keys = [s.key for s in SECTIONS] + [SASARAN_PREFIX + s.sasaran.code for s in summary.sasaran]
+    missing = [k for k in keys if k not in written]
+    if missing:
+        problems.append(
+            Problem(
+                _("%(n)s narrative sections still use the template text.") % {"n": len(missing)},
+                severity="warning",
+            )
+        )
+    agency = agency_get()
+    if not agency.logo:
+        problems.append(Problem(_("The agency has no logo for the cover."), severity="warning"))
     return problems
-
-
-def default_date(year: int) -> datetime.date:
-    return datetime.date(year, 12, 31)

@@ -77,15 +77,26 @@ def _column_widths(table: dict) -> list[str]:
     weights = [float(w) for w in table.get("widths") or []]
     if len(weights) != count:
         weights = [4.0] * count
+        for header_row in table["header"]:
+            if sum(c.get("cs", 1) for c in header_row) != count:
+                continue  # spans of the row above: positions are not known here
+            for column, cell in enumerate(header_row):
+                longest = max((len(w) for w in str(cell.get("v", "")).split()), default=0)
+                weights[column] = max(weights[column], longest + 1.5)
         for row in table["rows"][:200]:
             column = 0
             for cell in row["cells"]:
                 cs = cell.get("cs", 1)
                 if cs == 1 and column < count:
-                    length = len(format_cell(cell)) + 2 * cell.get("i", 0)
-                    weights[column] = max(weights[column], min(float(length), 60.0))
+                    # words wrap (their weight grows slower than their length); numbers
+                    # and codes must not wrap (their weight is their length)
+                    shown = format_cell(cell)
+                    if " " in shown.strip():
+                        weight = min(float(len(shown)), 60.0) ** 0.75 + 2 * cell.get("i", 0)
+                    else:
+                        weight = len(shown) + 1.5
+                    weights[column] = max(weights[column], weight)
                 column += cs
-        weights = [w**0.75 for w in weights]
     total = sum(weights) or 1.0
     return [f"{100 * w / total:.2f}%" for w in weights]
 

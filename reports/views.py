@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -176,8 +176,6 @@ def version_approve(request, pk):
     )
     try:
         services.report_approve(actor=request.user, version=version)
-    except PermissionDenied:
-        raise
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -253,12 +251,15 @@ def narrative_edit(request, kind, year, section):
                 messages.success(request, _("The text is saved."))
                 return redirect(reverse("reports:narrative_list", args=[kind, year]))
     else:
-        initial = {
-            "text": narrative.text
-            if narrative and narrative.text
-            else template_for(section, agency),
-            "version": narrative.version if narrative else None,
-        }
+        # start from this year's text, else last year's, else the template
+        last_year = selectors.narratives_for(kind=kind, year=year - 1).get(section)
+        if narrative and narrative.text:
+            start = narrative.text
+        elif last_year and last_year.text:
+            start = last_year.text
+        else:
+            start = template_for(section, agency)
+        initial = {"text": start, "version": narrative.version if narrative else None}
         form = NarrativeForm(initial=initial)
     return render(
         request,

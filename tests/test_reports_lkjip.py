@@ -282,3 +282,17 @@ def test_cover_shows_the_agency_logo_and_it_counts_in_the_fingerprint(lebak, use
     assert f'<img class="logo" src="{agency.logo.name}"' in html
     assert agency.name in html and "DRAFT" in html
     assert "DRAFT" not in render_html(document, draft=False).split("<body>", 1)[1][:200]
+
+
+def test_editor_starts_from_last_years_text(lebak, users, client_for):
+    services.narrative_save(
+        actor=users["operator"],
+        year=2024,
+        section="sdm",
+        text="Pegawai 2024.",
+        expected_version=None,
+    )
+    page = client_for(users["operator"]).get("/laporan/lkjip/2025/narasi/sdm/").content.decode()
+    assert "Pegawai 2024." in page
+    document = build_lkjip(2025, users["admin"], _silent)
+    assert not any(b.get("text") == "Pegawai 2024." for b in document["blocks"])

@@ -70,6 +70,7 @@ def test_generated_pdf_structure_figures_and_picture(regions, users, client_for,
         page_text = pages[toc[number] - 1]
         assert re.search(rf"BAB {number}\s*{title}", page_text), (number, toc[number])
         assert not re.search(rf"BAB {number}\s*{title}", pages[toc[number] - 2]), number
+    assert "2025" in pages[0] and "2.025" not in pages[0]  # a year, not a number
     assert "Kata Pengantar" in pages[1] and "Ringkasan Eksekutif" in " ".join(pages[2:4])
     assert "LAMPIRAN" in " ".join(pages[-6:])
 

@@ -146,7 +146,8 @@ class ProgramStats:
 
 def in_year(year: int) -> Q:
     """Enrollments whose period touches the year."""
-    return Q(start_date__year__lte=year) & (Q(end_date__isnull=True) | Q(end_date__year__gte=year))
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=first))
 
 
 def _areas(user, group_by: str, district_code: str | None = None):

@@ -548,8 +548,11 @@ class Disbursement(TimeStampedModel):
         verbose_name = _("disbursement")
         verbose_name_plural = _("disbursements")
         indexes = [
+            # Covering: the statistics read only the index (measured in benchmarks/).
             models.Index(
-                fields=["program", "year", "stage", "village"], name="disbursement_stats_idx"
+                fields=["program", "year", "stage", "village"],
+                include=["district", "enrollment", "status", "paid_amount", "planned_amount"],
+                name="disbursement_stats_idx",
             ),
         ]
         constraints = [

@@ -146,7 +146,8 @@ class ProgramStats:
 
 def in_year(year: int) -> Q:
     """Enrollments whose period touches the year."""
-    return Q(start_date__year__lte=year) & (Q(end_date__isnull=True) | Q(end_date__year__gte=year))
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=first))
 
 
 def _areas(user, group_by: str, district_code: str | None = None):
@@ -223,25 +224,22 @@ def program_stats(
     }
     disbursements = Disbursement.objects.filter(program=program, year=year).filter(scope & region)
     if stage is not None:
-        disbursements = disbursements.filter(stage=stage)
-        recipients = Count("pk")
-        paid = Count("pk", filter=Q(status=Disbursement.Status.PAID))
+        money = {
+            row[key]: row
+            for row in disbursements.filter(stage=stage)
+            .order_by()
+            .values(key)
+            .annotate(
+                recipients=Count("pk"),
+                paid_count=Count("pk", filter=Q(status=Disbursement.Status.PAID)),
+                paid_amount=Coalesce(
+                    Sum("paid_amount", filter=Q(status=Disbursement.Status.PAID)), Decimal(0)
+                ),
+                planned_amount=Coalesce(Sum("planned_amount"), Decimal(0)),
+            )
+        }
     else:
-        recipients = Count("enrollment_id", distinct=True)
-        paid = Count("enrollment_id", distinct=True, filter=Q(status=Disbursement.Status.PAID))
-    money = {
-        row[key]: row
-        for row in disbursements.order_by()
-        .values(key)
-        .annotate(
-            recipients=recipients,
-            paid_count=paid,
-            paid_amount=Coalesce(
-                Sum("paid_amount", filter=Q(status=Disbursement.Status.PAID)), Decimal(0)
-            ),
-            planned_amount=Coalesce(Sum("planned_amount"), Decimal(0)),
-        )
-    }
+        money = _year_money(disbursements, key)
     hide = _suppressor(user)
     rows = []
     total = StatsRow(code="", name="", quota=0)
@@ -267,11 +265,6 @@ def program_stats(
     if not any_quota:
         total.quota = None
     total = _finish(total, lambda v: v)
-    if stage is None:
-        # Distinct recipients over the whole program (a recipient may move between areas).
-        totals = disbursements.aggregate(recipients=recipients, paid_count=paid)
-        total.recipients, total.paid_count = totals["recipients"], totals["paid_count"]
-        total.pct_paid = percent(total.paid_count, total.recipients)
     total.enrolled, total.active, total.recipients, total.paid_count = (
         hide(total.enrolled),
         hide(total.active),
@@ -281,6 +274,49 @@ def program_stats(
     return ProgramStats(
         program=program, year=year, stage=stage, group_by=group_by, rows=rows, total=total
     )
+
+
+def _year_money(disbursements, key: str) -> dict:
+    """Recipients and paid over the stages of a year: first one row per enrollment (a hash
+    aggregate), then per area - much faster than COUNT(DISTINCT) on a million rows. A
+    disbursement carries its enrollment's desa, so an enrollment falls in one area and the
+    areas add up to the total."""
+    from django.db import connections
+    from django.db.models import Case, IntegerField, Max, Value, When
+
+    inner = (
+        disbursements.order_by()
+        .values(key, "enrollment_id")
+        .annotate(
+            paid_flag=Max(
+                Case(
+                    When(status=Disbursement.Status.PAID, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            ),
+            paid_sum=Coalesce(
+                Sum("paid_amount", filter=Q(status=Disbursement.Status.PAID)), Decimal(0)
+            ),
+            planned_sum=Coalesce(Sum("planned_amount"), Decimal(0)),
+        )
+    )
+    sql, params = inner.query.sql_with_params()
+    outer = (
+        f"SELECT t.{key}, COUNT(*), SUM(t.paid_flag), SUM(t.paid_sum), SUM(t.planned_sum) "  # noqa: S608
+        f"FROM ({sql}) t GROUP BY t.{key}"
+    )
+    with connections[disbursements.db].cursor() as cursor:
+        cursor.execute(outer, params)
+        return {
+            area: {
+                "recipients": n,
+                "paid_count": int(paid or 0),
+                "paid_amount": Decimal(paid_sum or 0),
+                "planned_amount": Decimal(planned or 0),
+            }
+            for area, n, paid, paid_sum, planned in cursor.fetchall()
+        }
 
 
 def _add(total: StatsRow, row: StatsRow) -> None:
@@ -353,10 +389,7 @@ def realization_by_area(
     base = Disbursement.objects.filter(program=program, year=year)
     if user is not None:
         base = base.filter(stats_filter(user, "district_id"))
-    recipients = {
-        row[key]: row["n"]
-        for row in base.order_by().values(key).annotate(n=Count("enrollment_id", distinct=True))
-    }
+    recipients = {area: figures["recipients"] for area, figures in _year_money(base, key).items()}
     per_stage = {
         (row[key], row["stage_id"]): row
         for row in base.filter(stage__in=stages)

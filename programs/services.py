@@ -72,8 +72,9 @@ def can_override(user) -> bool:
 
 def counts_toward_year(year: int) -> Q:
     """Enrollments that hold a place of a year's quota: open, and their period touches it."""
-    return Q(status__in=Enrollment.OPEN_STATUSES, start_date__year__lte=year) & (
-        Q(end_date__isnull=True) | Q(end_date__year__gte=year)
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return Q(status__in=Enrollment.OPEN_STATUSES, start_date__lte=last) & (
+        Q(end_date__isnull=True) | Q(end_date__gte=first)
     )
 
 

@@ -4,7 +4,9 @@
   ``programs.recipients_paid.<CODE>`` (one per program listed in
   ``settings.PROGRAMS_PERFORMANCE_SOURCES``): the % of a program's recipients paid, cumulative
   through the end of the quarter (numerator paid, denominator recipients);
-* the field work workload column "active recipients" (``WORKLOAD_ACTIVE_RECIPIENTS``).
+* the field work workload column "active recipients" (``WORKLOAD_ACTIVE_RECIPIENTS``);
+* the registry's household panel "Programs" and its list filter ``program`` (persons and
+  households enrolled in a program, through ``selectors.filter_by_program``).
 """
 
 from __future__ import annotations
@@ -93,3 +95,54 @@ def register() -> None:
                 counts=active_recipients_by_district,
             )
         )
+    register_registry_extensions()
+
+
+# --- The registry's household page and list filter -------------------------------------------
+
+
+def program_choices() -> list[tuple[str, str]]:
+    from .models import Program
+
+    return [
+        (code, f"{code} - {name}") for code, name in Program.objects.values_list("code", "name")
+    ]
+
+
+def household_programs_panel(request, household) -> str | None:
+    """The household's programs (its own, its members', its KUBE group's) on the registry's
+    household page, for users who may see program enrollments."""
+    from django.template.loader import render_to_string
+
+    from accounts.access import Action, Domain, has_permission
+
+    from . import selectors
+
+    if not has_permission(request.user, Domain.PROGRAMS, Action.VIEW):
+        return None
+    memberships = selectors.household_programs([household.pk])[household.pk]
+    return render_to_string(
+        "programs/_household_panel.html",
+        {"memberships": memberships, "household": household},
+        request=request,
+    )
+
+
+def register_registry_extensions() -> None:
+    from beneficiaries import extensions
+
+    from . import selectors
+
+    extensions.register_household_panel(
+        "programs",
+        title=gettext_lazy("Programs"),
+        render=household_programs_panel,
+        order=10,
+    )
+    extensions.register_list_filter(
+        "program",
+        label=gettext_lazy("Program"),
+        choices=program_choices,
+        apply=selectors.filter_by_program,
+        models=("person", "household"),
+    )

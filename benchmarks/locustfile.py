@@ -54,9 +54,9 @@ STAFF_PAGES = [
 # Pages and endpoints of apps built in parallel: used when they answer 200.
 OPTIONAL_STAFF_PAGES = [
     ("staff: registry persons", "/registri/"),
-    ("staff: registry persons", "/registri/orang/"),
-    ("staff: registry by kecamatan", "/registri/orang/?kecamatan=36.02.14"),
+    ("staff: registry by kecamatan", "/registri/?district=36.02.14"),
     ("staff: registry households", "/registri/keluarga/"),
+    ("staff: registry households by kecamatan", "/registri/keluarga/?district=36.02.14"),
     ("staff: programs", "/program/"),
 ]
 API_STATS = [

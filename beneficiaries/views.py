@@ -594,7 +594,12 @@ def import_example(request):
 def stats(request):
     require(request.user, Domain.REGISTRY, Action.STATS)
     category = request.GET.get("category") or None
-    if category and not PpksCategory.objects.filter(code=category).exists():
+    if category and not (
+        len(category) <= 40
+        and category.isascii()
+        and category.replace("_", "").isalnum()
+        and PpksCategory.objects.filter(code=category).exists()
+    ):
         category = None
     return render(
         request,

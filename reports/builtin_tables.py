@@ -1,15 +1,19 @@
-"""The operational tables of fieldwork, registered through the same contribution registry
-the registry (DTSEN recap by desil) and programs (aid per desa per tahap) will use."""
+"""The operational tables of the LKjIP from field work (TKSK and volunteers, LKS, disaster
+victims), the registry (DTSEN recap by desil) and the programs (aid per desa per tahap), each
+built from its app's selectors and registered through the contribution registry."""
 
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
+from django.apps import apps
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .contributions import register_lkjip_table
-from .tables import TableData, num, span, text
+from .tables import TableData, num, pct, span, text
 
 
 def _on(year: int) -> datetime.date:
@@ -136,6 +140,103 @@ def disaster_victims(year: int, user) -> TableData | None:
     return table
 
 
+# --- Registry and programs tables ----------------------------------------------------------
+
+
+def dtsen_by_desil(year: int, user) -> TableData | None:
+    """DTSEN recap: households and persons per kecamatan and desil (the registry's current
+    ranking; the table says on which date)."""
+    from beneficiaries.selectors import desil_recap
+
+    recap = desil_recap(user=user)
+    if not recap["rows"] or not recap["households_total"]:
+        return None
+    table = TableData(
+        key="dtsen_desil",
+        title=_("DTSEN Households per Kecamatan and Desil %(year)s") % {"year": year},
+        header=[
+            [
+                _h(_("No."), rows=2),
+                _h(_("Kecamatan"), rows=2),
+                _h(_("Desil"), cols=10),
+                _h(_("Total households"), rows=2),
+                _h(_("Total persons"), rows=2),
+            ],
+            [_h(str(d)) for d in range(1, 11)],
+        ],
+        orientation="landscape",
+        source=_("Source: registry of the office (DTSEN ranking), position on %(date)s")
+        % {"date": _on(year).isoformat()},
+    )
+    for index, row in enumerate(recap["rows"], 1):
+        table.add(
+            text(index),
+            text(row.name.title()),
+            *[num(v) for v in row.households],
+            num(row.households_total),
+            num(row.persons_total),
+        )
+    table.add(
+        _h(_("Total"), cols=2),
+        *[num(v) for v in recap["households"]],
+        num(recap["households_total"]),
+        num(recap["persons_total"]),
+        style="total",
+    )
+    return table
+
+
+def aid_per_village(year: int, user, *, program_code: str) -> TableData | None:
+    from programs.models import Program
+    from programs.selectors import realization_by_area
+
+    program = Program.objects.filter(code=program_code).first()
+    if program is None:
+        return None
+    rows = realization_by_area(program=program, year=year, group_by="village", user=user)
+    if not rows or not rows[-1].recipients:
+        return None
+    stages = rows[-1].stages
+    table = TableData(
+        key=f"bantuan_desa_tahap_{program.code.lower()}",
+        title=_("Realization of %(program)s per Desa and Stage %(year)s")
+        % {"program": program.name, "year": year},
+        header=[
+            [
+                _h(_("No."), rows=2),
+                _h(_("Kecamatan / desa"), rows=2),
+                _h(_("Recipients"), rows=2),
+                *[_h(str(stage.name), cols=2) for stage in stages],
+            ],
+            [_h(_("Paid")), _h("%")] * len(stages),
+        ],
+        orientation="landscape",
+        source=_("Source: disbursements of %(program)s recorded in the application")
+        % {"program": program.code},
+    )
+    number = 0
+    for row in rows[:-1]:
+        cells = []
+        for figure in row.stages:
+            cells += [num(figure.paid), pct(figure.pct)]
+        if row.is_subtotal:
+            table.add(
+                _h(_("Sub total %(kecamatan)s") % {"kecamatan": row.name.title()}, cols=2),
+                num(row.recipients),
+                *cells,
+                style="total",
+            )
+        else:
+            number += 1
+            table.add(text(number), text(row.name.title()), num(row.recipients), *cells)
+    total = rows[-1]
+    cells = []
+    for figure in total.stages:
+        cells += [num(figure.paid), pct(figure.pct)]
+    table.add(_h(_("Total"), cols=2), num(total.recipients), *cells, style="total")
+    return table
+
+
 def register() -> None:
     register_lkjip_table(
         "tksk_relawan",
@@ -159,3 +260,26 @@ def register() -> None:
         orientation="landscape",
         order=10,
     )
+    if apps.is_installed("beneficiaries"):
+        register_lkjip_table(
+            "dtsen_desil",
+            title="Rekapitulasi DTSEN per kecamatan dan desil",
+            builder=dtsen_by_desil,
+            program="1.06.05",
+            orientation="landscape",
+            order=10,
+        )
+    if apps.is_installed("programs"):
+        # The district's own programs paid in stages, reported per desa and tahap (the national
+        # programs are reported by the ministry); settable per deployment.
+        for order, code in enumerate(
+            getattr(settings, "REPORTS_LKJIP_AID_PROGRAMS", ("BSPD-KAB",))
+        ):
+            register_lkjip_table(
+                f"bantuan_desa_tahap_{code.lower()}",
+                title=f"Realisasi {code} per desa dan tahap",
+                builder=partial(aid_per_village, program_code=code),
+                program="1.06.05",
+                orientation="landscape",
+                order=20 + order,
+            )

@@ -119,11 +119,15 @@ class PpksStatsView(APIView):
         district = request.query_params.get("district") or None
         category = request.query_params.get("category") or None
         if district and (
-            len(district) > 8 or not selectors.District.objects.filter(code=district).exists()
+            len(district) > 8
+            or not district.replace(".", "").isdigit()
+            or not selectors.District.objects.filter(code=district).exists()
         ):
             raise ValidationError({"district": [_("Unknown kecamatan code.")]})
         if category and (
-            len(category) > 40 or not PpksCategory.objects.filter(code=category).exists()
+            len(category) > 40
+            or not (category.isascii() and category.replace("_", "").isalnum())
+            or not PpksCategory.objects.filter(code=category).exists()
         ):
             raise ValidationError({"category": [_("Unknown PPKS category.")]})
         return Response(

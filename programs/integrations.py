@@ -6,7 +6,8 @@
   through the end of the quarter (numerator paid, denominator recipients);
 * the field work workload column "active recipients" (``WORKLOAD_ACTIVE_RECIPIENTS``);
 * the registry's household panel "Programs" and its list filter ``program`` (persons and
-  households enrolled in a program, through ``selectors.filter_by_program``).
+  households enrolled in a program, through ``selectors.filter_by_program``);
+* the report kind ``program_stats`` of the reports app (``programs/report.py``).
 """
 
 from __future__ import annotations
@@ -96,6 +97,10 @@ def register() -> None:
             )
         )
     register_registry_extensions()
+    if apps.is_installed("reports"):
+        from .report import register_report_kind
+
+        register_report_kind()
 
 
 # --- The registry's household page and list filter -------------------------------------------

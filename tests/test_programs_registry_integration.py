@@ -38,7 +38,9 @@ def enrolled(users, district_a):
 @pytest.mark.django_db
 def test_household_page_lists_its_programs(client_for, users, enrolled):
     program, inside, outside = enrolled
-    page = client_for(users["operator"]).get(reverse("beneficiaries:household_detail", args=[inside.pk]))
+    page = client_for(users["operator"]).get(
+        reverse("beneficiaries:household_detail", args=[inside.pk])
+    )
     assert page.status_code == 200
     html = page.content.decode()
     assert program.code in html

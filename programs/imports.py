@@ -3,15 +3,14 @@ recipients to enroll. Validate -> report -> commit: every row is checked first; 
 saved only when no row has a problem (all or nothing, one transaction), and the report names
 each problem by row, column and message in Bahasa Indonesia.
 
-File reading is minimal and local to this app (``welfare/tabular.py`` had not landed when this
-was written): CSV with ``;``, ``,`` or tab separators in UTF-8 (with or without BOM) or
-Windows-1252, or XLSX (first sheet). Headers are matched case-insensitively, with Indonesian
-and English names (``HEADERS``).
+Files are read by ``welfare.tabular`` (shared with the registry import): CSV with ``;``, ``,``
+or tab separators in UTF-8 (with or without BOM) or Windows-1252, or XLSX (first sheet).
+Headers are matched loosely (case and punctuation ignored), with Indonesian and English names
+(``HEADERS``).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import re
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import Action, Domain, check_bidang, require
 from beneficiaries.models import Household, Person
+from welfare import tabular
 
 from . import eligibility, services
 from .models import Disbursement, Enrollment, Program, Unit
@@ -86,44 +86,20 @@ class ImportReport:
         return not self.problems
 
 
-def read_rows(content: bytes, filename: str) -> list[dict]:
-    """Rows as dicts keyed by the canonical column names; row numbers as in the file."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+COLUMNS = [
+    tabular.Column(key=key, header=aliases[0], aliases=aliases) for key, aliases in HEADERS.items()
+]
 
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:
-            raise ValidationError(_("The file is not a readable XLSX workbook.")) from exc
-        table = [list(r) for r in sheet.iter_rows(values_only=True)]
-    else:
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        sample = text[:4096]
-        delimiter = max(";,\t", key=sample.count) if sample else ";"
-        table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if not table:
-        raise ValidationError(_("The file is empty."))
-    header = [str(h or "").strip().lower().replace(" ", "_") for h in table[0]]
-    names = {}
-    for index, title in enumerate(header):
-        for canonical, aliases in HEADERS.items():
-            if title in aliases or title.replace("_", " ") in aliases:
-                names[index] = canonical
-    rows = []
-    for number, values in enumerate(table[1:], start=2):
-        if not any(v not in (None, "") for v in values):
-            continue
-        row = {"_row": number}
-        for index, value in enumerate(values):
-            if index in names:
-                row[names[index]] = value
-        rows.append(row)
-    return rows
+
+def read_rows(content: bytes, filename: str) -> list[dict]:
+    """Rows as dicts keyed by the canonical column names, with ``_row`` the row number as in
+    the file. Reading (format, separator, encoding, headers) is ``welfare.tabular``'s, shared
+    with the registry import; ``filename`` is kept for the callers, the content decides."""
+    try:
+        table = tabular.read_table(io.BytesIO(content), COLUMNS)
+        return [{"_row": number, **values} for number, values in table.rows()]
+    except tabular.TabularError as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 def _text(value) -> str:

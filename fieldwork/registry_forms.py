@@ -19,6 +19,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +29,7 @@ from beneficiaries.models import DisabilitySeverity, Household, Person, Relation
 from beneficiaries.services import DuplicateNikError, category_rule_errors, check_person
 from programs import selectors as program_selectors
 from programs.models import Channel, Enrollment, Program
+from welfare.formatting import format_date
 
 from .field_forms import FieldForm, PastDateField
 
@@ -49,6 +51,27 @@ class DisabilityType(models.TextChoices):
 class PpksUnit(models.TextChoices):
     PERSON = "person", gettext_lazy("A person")
     HOUSEHOLD = "household", gettext_lazy("A household (family)")
+
+
+class BirthDateField(PastDateField):
+    """A date of birth: not in the future, not before 1900."""
+
+    def validate(self, value):
+        forms.DateField.validate(self, value)
+        if value is None:
+            return
+        if value > timezone.localdate():
+            raise ValidationError(
+                _("%(label)s cannot be in the future (today is %(today)s)."),
+                code="future",
+                params={"label": self.label, "today": format_date(timezone.localdate())},
+            )
+        if value.year < 1900:
+            raise ValidationError(
+                _("%(label)s is too far in the past: check the year."),
+                code="too_old",
+                params={"label": self.label},
+            )
 
 
 def _digits(value) -> str:
@@ -137,7 +160,7 @@ class NewPpksForm(FieldForm):
     birth_place = forms.CharField(
         label=gettext_lazy("Place of birth"), max_length=100, required=False
     )
-    birth_date = PastDateField(label=gettext_lazy("Date of birth"), required=False)
+    birth_date = BirthDateField(label=gettext_lazy("Date of birth"), required=False)
     relationship = forms.ChoiceField(
         label=gettext_lazy("Relationship in the family"),
         choices=[("", "---------"), *Relationship.choices],
@@ -334,7 +357,7 @@ class VerificationVisitForm(LocationMixin, FieldForm):
         choices=[("", "---------"), *Sex.choices],
         required=False,
     )
-    new_member_birth_date = PastDateField(
+    new_member_birth_date = BirthDateField(
         label=gettext_lazy("Date of birth of the new member"), required=False
     )
     new_member_relationship = forms.ChoiceField(
@@ -409,9 +432,7 @@ class VerificationVisitForm(LocationMixin, FieldForm):
         nik = _digits(data.get("new_member_nik"))
         data["new_member_nik"] = nik
         named = [
-            n
-            for n in ("new_member_name", "new_member_sex", "new_member_birth_date")
-            if data.get(n)
+            n for n in ("new_member_name", "new_member_sex", "new_member_birth_date") if data.get(n)
         ]
         if not nik:
             if named:
@@ -450,9 +471,7 @@ class VerificationVisitForm(LocationMixin, FieldForm):
                 self.new_member_existing = existing
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
-                target = {"nik": "new_member_nik", "birth_date": "new_member_birth_date"}.get(
-                    field
-                )
+                target = {"nik": "new_member_nik", "birth_date": "new_member_birth_date"}.get(field)
                 self.add_error(target, _first(messages))
 
     def village(self):

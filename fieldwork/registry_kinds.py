@@ -385,9 +385,7 @@ def verification_visits_approved(year: int, quarter: int):
     from performance.sources import SourceValue
 
     first = datetime.date(year, 3 * quarter - 2, 1)
-    last = (
-        datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - datetime.timedelta(1)
-    )
+    last = datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - datetime.timedelta(1)
     count = Submission.objects.filter(
         kind=KIND_VERIFICATION_VISIT,
         status=Submission.Status.APPROVED,
@@ -397,8 +395,7 @@ def verification_visits_approved(year: int, quarter: int):
     return SourceValue(
         value=Decimal(count),
         provenance=_(
-            "%(n)s household verification visits approved, visited between %(first)s and "
-            "%(last)s."
+            "%(n)s household verification visits approved, visited between %(first)s and %(last)s."
         )
         % {"n": count, "first": first.isoformat(), "last": last.isoformat()},
         details={"visits": count},

@@ -22,8 +22,9 @@ from performance.sources import get_source
 from programs.models import Disbursement, Enrollment
 
 from .factories import make_user
+from .factories.beneficiaries import HouseholdFactory, PersonFactory
 from .factories.fieldwork import jpeg_bytes, kind_form, photo_upload, review, submit
-from .factories.programs import make_household, make_person, make_program, make_stage, place
+from .factories.programs import make_program, make_stage, place
 
 pytestmark = pytest.mark.django_db
 DISTRICT_A = "36.02.14"
@@ -97,7 +98,7 @@ def test_new_ppks_person_is_created_and_placed_on_approval(users, village_a, reh
 
 
 def test_new_ppks_household_finds_an_existing_household(users, village_a, rehsos_head):
-    household = make_household(village_a)
+    household = HouseholdFactory(village=village_a)
     payload = {
         "found_on": _today(),
         "unit": "household",
@@ -189,7 +190,7 @@ def test_new_ppks_outside_the_kecamatan_is_refused(users, village_a, village_b):
     assert not form.is_valid()
     assert "di luar wilayah kerja Anda" in form.errors["village"][0]
     # A household of another kecamatan, by its No. KK.
-    other = make_household(village_b)
+    other = HouseholdFactory(village=village_b)
     form = kind_form(
         users["tksk"],
         KIND_NEW_PPKS,
@@ -209,7 +210,7 @@ def test_new_ppks_outside_the_kecamatan_is_refused(users, village_a, village_b):
 
 
 def test_new_ppks_already_open_is_refused(users, village_a):
-    household = make_household(village_a)
+    household = HouseholdFactory(village=village_a)
     place("fakir_miskin", household=household)
     form = kind_form(
         users["tksk"],
@@ -257,7 +258,14 @@ def _visit_payload(household, **overrides):
 
 
 def test_verification_visit_updates_the_household(users, village_a):
-    household = make_household(village_a, members=(("kepala", 70, "L", ""), ("pasangan", 65, "P", "")))
+    household = HouseholdFactory(village=village_a)
+    PersonFactory(household=household, birth_date=datetime.date(1956, 2, 3))
+    PersonFactory(
+        household=household,
+        relationship="pasangan",
+        sex="P",
+        birth_date=datetime.date(1961, 7, 8),
+    )
     placement = place("fakir_miskin", household=household, status="teridentifikasi")
     wife = household.members.get(relationship="pasangan")
     death = (timezone.localdate() - datetime.timedelta(days=20)).isoformat()
@@ -293,7 +301,7 @@ def test_verification_visit_updates_the_household(users, village_a):
 
 
 def test_verification_visit_household_not_found(users, village_a):
-    household = make_household(village_a)
+    household = HouseholdFactory(village=village_a)
     submission = submit(
         users["tksk"],
         KIND_VERIFICATION_VISIT,
@@ -308,8 +316,8 @@ def test_verification_visit_household_not_found(users, village_a):
 
 
 def test_verification_visit_bad_input_and_other_kecamatan(users, village_a, village_b):
-    household = make_household(village_a)
-    other = make_household(village_b)
+    household = HouseholdFactory(village=village_a)
+    other = HouseholdFactory(village=village_b)
     form = kind_form(
         users["tksk"],
         KIND_VERIFICATION_VISIT,
@@ -345,7 +353,7 @@ def disbursement(village_a):
     program = make_program("UJI-M", bidang="linjamsos")
     year = timezone.localdate().year
     stage = make_stage(program, year, 1, planned_on=datetime.date(year, 1, 15))
-    household = make_household(village_a)
+    household = HouseholdFactory(village=village_a)
     enrollment = Enrollment.objects.create(
         program=program,
         household=household,
@@ -422,9 +430,7 @@ def test_aid_monitoring_bad_input_and_other_kecamatan(users, disbursement, villa
     assert not form.is_valid()
     assert form.errors["reason"] == ["Alasan tidak diterima: pilih alasan."]
     assert form.errors["stage_number"][0].startswith("Tidak ada penyaluran tahap 2")
-    form = kind_form(
-        users["tksk_b"], KIND_AID_MONITORING, _monitoring_payload(disbursement)
-    )
+    form = kind_form(users["tksk_b"], KIND_AID_MONITORING, _monitoring_payload(disbursement))
     assert not form.is_valid()
     assert form.errors["recipient_number"][0].startswith(
         "Data ini terdaftar di Kecamatan Rangkasbitung"
@@ -437,9 +443,8 @@ def test_aid_monitoring_bad_input_and_other_kecamatan(users, disbursement, villa
 
 def test_each_kind_through_the_api_is_idempotent(api_for, users, village_a, disbursement):
     client = api_for(users["tksk"])
-    household = make_household(village_a)
-    person = make_person(household, relationship="anak", age=10)
-    assert person.pk
+    household = HouseholdFactory(village=village_a)
+    PersonFactory(household=household)
     bodies = [
         (
             KIND_NEW_PPKS,

@@ -244,10 +244,13 @@ class NewPpksForm(FieldForm):
                     _("%(field)s: this is needed for a person.")
                     % {"field": self.fields[name].label},
                 )
-        if self.errors or village is None:
-            return
-        nik = _digits(data["nik"])
+        nik = _digits(data.get("nik"))
         data["nik"] = nik
+        if nik and (problems := identity.nik_errors(nik)):
+            self.add_error("nik", _first(problems))
+        person_fields = ("nik", "name", "sex", "birth_date", "village", "found_on")
+        if village is None or any(name in self.errors for name in person_fields):
+            return
         person = Person(
             nik=nik,
             name=data["name"].strip(),

@@ -340,7 +340,7 @@ def test_verification_visit_bad_input_and_other_kecamatan(users, village_a, vill
     assert form.errors["still_eligible"] == ["Sebutkan apakah keluarga ini masih layak."]
     assert form.errors["deceased_nik"] == ["Tidak ada anggota keluarga ini dengan NIK tersebut."]
     assert form.errors["death_date"] == ["Isi tanggal meninggal."]
-    assert form.errors["longitude"] == ["Isi lintang dan bujur sekaligus, atau kosongkan keduanya."]
+    assert form.errors["latitude"] == ["Lintang berada di luar Indonesia."]
     assert form.errors["house_photo"] == ["Foto rumah: tambahkan foto."]
     assert Submission.objects.count() == 0
 

@@ -208,7 +208,7 @@ class NewPpksForm(FieldForm):
                 ),
                 code="outside_district",
             )
-        return registry.household_list(user=self.user, state="all").get(pk=household.pk)
+        return registry.household_list(user=self.user, state="all").filter(pk=household.pk).first()
 
     def clean(self):
         data = super().clean()
@@ -398,7 +398,12 @@ class VerificationVisitForm(LocationMixin, FieldForm):
                 ),
                 code="outside_district",
             )
-        self.household = registry.household_list(user=self.user).get(pk=household.pk)
+        self.household = registry.household_list(user=self.user).filter(pk=household.pk).first()
+        if self.household is None:  # deleted from the registry
+            raise ValidationError(
+                _("No household with this No. KK is in the registry of your kecamatan."),
+                code="unknown",
+            )
         return no_kk
 
     def clean(self):

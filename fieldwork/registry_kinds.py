@@ -186,7 +186,7 @@ def verification_visit_apply(submission: Submission, actor) -> None:
             data["status"] = (
                 Household.Status.MOVED if finding == "moved" else Household.Status.NOT_FOUND
             )
-        elif household.status != Household.Status.ACTIVE:
+        elif household.status in (Household.Status.MOVED, Household.Status.NOT_FOUND):
             data["status"] = Household.Status.ACTIVE
         eligible = payload.get("still_eligible")
         if finding == "found" and eligible in ("no", "unsure"):

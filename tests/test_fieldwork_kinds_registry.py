@@ -478,3 +478,27 @@ def test_each_kind_through_the_api_is_idempotent(api_for, users, village_a, disb
     assert bad.status_code == 400 and "no_kk" in bad.json()["errors"]
     kinds = {k["code"] for k in client.get("/api/v1/fieldwork/kinds/").json()}
     assert {KIND_NEW_PPKS, KIND_VERIFICATION_VISIT, KIND_AID_MONITORING} <= kinds
+
+
+def test_the_pages_offer_the_three_forms(client, users, village_a):
+    client.force_login(users["tksk"])
+    home = client.get("/lapangan/")
+    assert home.status_code == 200
+    for kind in (KIND_NEW_PPKS, KIND_VERIFICATION_VISIT, KIND_AID_MONITORING):
+        assert f"/lapangan/formulir/{kind}/" in home.content.decode()
+        page = client.get(f"/lapangan/formulir/{kind}/")
+        assert page.status_code == 200 and page["X-Fieldwork-Offline"] == "1"
+    body = client.get(f"/lapangan/formulir/{KIND_NEW_PPKS}/").content.decode()
+    assert "Temuan PPKS baru" in body and village_a.name in body
+
+
+def test_the_reviewer_sees_the_changes_on_the_submission(client, users, village_a, rehsos_head):
+    payload = _person_payload(village_a, category=_category_pk("pemulung"))
+    submission = submit(users["tksk"], KIND_NEW_PPKS, payload, files=_photos())
+    review(submission, rehsos_head)
+    client.force_login(rehsos_head)
+    page = client.get(f"/lapangan/kiriman/{submission.pk}/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Dimasukkan ke kategori PPKS Pemulung." in body
+    assert Person.objects.get().get_absolute_url() in body

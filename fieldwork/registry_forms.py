@@ -453,7 +453,8 @@ class VerificationVisitForm(LocationMixin, FieldForm):
                     _("%(field)s: this is needed for a new member.")
                     % {"field": self.fields[name].label},
                 )
-        if self.errors:
+        member_fields = ("new_member_nik", "new_member_name", "new_member_sex")
+        if any(name in self.errors for name in (*member_fields, "new_member_birth_date")):
             return
         person = Person(
             nik=nik,

@@ -18,6 +18,7 @@ class FieldworkConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from . import builtin_kinds
+        from . import builtin_kinds, registry_kinds
 
         builtin_kinds.register()
+        registry_kinds.register()

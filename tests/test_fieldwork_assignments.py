@@ -160,16 +160,17 @@ def test_workload_flags_kecamatan_without_tksk_and_too_many_villages(users, dist
         data={"tksk_village_limit": 100},
     )
     assert selectors.tksk_workload(user=users["admin"]).summary["over_limit"] == 0
-    # The columns other modules contribute appear as they are registered.
-    assert {key for key, _label, _module in workload.missing_columns} == {
-        "registered_ppks",
-        "active_recipients",
-    }
+    # The columns other modules contribute: the registry and the programs are installed, so
+    # none is missing and every row carries both.
+    assert workload.missing_columns == []
+    assert set(rows[district_a.code].extra) == {"registered_ppks", "active_recipients"}
 
 
 def test_workload_takes_columns_from_other_modules(
-    users, district_a, django_assert_max_num_queries
+    users, district_a, django_assert_max_num_queries, monkeypatch
 ):
+    # Start from no contributed column, as in a deployment without registry and programs.
+    monkeypatch.setattr(extensions, "_WORKLOAD_COLUMNS", {})
     assign(tksk_person(district_a), district_a, actor=users["admin"])
     calls = []
 
@@ -183,16 +184,13 @@ def test_workload_takes_columns_from_other_modules(
         )
     )
     selectors.fieldwork_settings()  # created on first use
-    try:
-        with django_assert_max_num_queries(3):
-            workload = selectors.tksk_workload(user=users["admin"])
-        rows = {row.district.code: row for row in workload.rows}
-        assert rows[district_a.code].extra == {"registered_ppks": 1234}
-        assert len(calls) == 1 and len(calls[0]) == 28  # one call for every kecamatan
-        assert workload.summary["extra_totals"] == {"registered_ppks": 1234}
-        assert [key for key, *_ in workload.missing_columns] == ["active_recipients"]
-    finally:
-        extensions.unregister_workload_column(extensions.WORKLOAD_REGISTERED_PPKS)
+    with django_assert_max_num_queries(3):
+        workload = selectors.tksk_workload(user=users["admin"])
+    rows = {row.district.code: row for row in workload.rows}
+    assert rows[district_a.code].extra == {"registered_ppks": 1234}
+    assert len(calls) == 1 and len(calls[0]) == 28  # one call for every kecamatan
+    assert workload.summary["extra_totals"] == {"registered_ppks": 1234}
+    assert [key for key, *_ in workload.missing_columns] == ["active_recipients"]
 
 
 def test_assignment_pages(client_for, users, district_a):

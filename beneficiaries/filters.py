@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from regions.models import District, Village
 
@@ -60,6 +62,11 @@ def _categories(request=None):
     return PpksCategory.objects.order_by("number")
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class CategoryCodeFilter(django_filters.ModelChoiceFilter):
+    """A PPKS category by its code (the API documents it as a string)."""
+
+
 class _RegistryFilter(django_filters.FilterSet):
     model_name = ""
 
@@ -69,7 +76,7 @@ class _RegistryFilter(django_filters.FilterSet):
     village = django_filters.ModelChoiceFilter(
         label=_("Desa/kelurahan"), queryset=_villages, empty_label=_("All villages")
     )
-    category = django_filters.ModelChoiceFilter(
+    category = CategoryCodeFilter(
         label=_("PPKS category"),
         queryset=_categories,
         to_field_name="code",

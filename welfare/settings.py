@@ -109,7 +109,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "welfare.context_processors.shell",
             ],
-            "builtins": ["welfare.templatetags.formatting"],
+            # unlocalize: ids and years in links and values are written without grouping.
+            "builtins": ["welfare.templatetags.formatting", "django.templatetags.l10n"],
         },
     },
 ]
@@ -346,5 +347,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "SubmissionStatusEnum": "fieldwork.models.SubmissionStatus",
         "ReferralStatusEnum": "fieldwork.models.ReferralStatus",
+        "DisabilitySeverityEnum": "beneficiaries.models.DisabilitySeverity",
     }
 )

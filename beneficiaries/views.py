@@ -47,6 +47,8 @@ STATES = ("active", "deceased", "deleted")
 
 
 def _page(request, queryset, per_page: int = 50):
+    if not queryset.ordered:  # a filter dropped the order: pages must not overlap
+        queryset = queryset.order_by("pk")
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 

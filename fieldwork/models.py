@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.access import AccessPolicy, Domain
+from beneficiaries.models import Sex  # one definition of sex (L/P, as on the KTP)
 from welfare.models import TimeStampedModel, VersionedModel
 
 TKSK_KIND = "tksk"
@@ -36,11 +37,6 @@ LKS_KIND = "lks"
 def _photo_path(instance, filename: str) -> str:
     today = timezone.localdate()
     return f"fieldwork/photos/{today:%Y/%m}/{uuid.uuid4().hex}.jpg"
-
-
-class Sex(models.TextChoices):
-    MALE = "L", _("Male")
-    FEMALE = "P", _("Female")
 
 
 # --- PSKS ----------------------------------------------------------------------------------

@@ -113,17 +113,22 @@ class Household(VersionedModel, TimeStampedModel, SoftDeleteModel):
         INACTIVE = "nonaktif", _("Inactive")
 
     no_kk = models.CharField(_("family card number (No. KK)"), max_length=16, unique=True)
+    # No single-column indexes on the region keys: household_region_idx serves kecamatan
+    # filters and household_village_idx the desa ones (the default ForeignKey index would add a
+    # second, pattern-ops index per key that nothing uses, and every import pays for each).
     district = models.ForeignKey(
         "regions.District",
         verbose_name=_("kecamatan"),
         on_delete=models.PROTECT,
         related_name="households",
+        db_index=False,
     )
     village = models.ForeignKey(
         "regions.Village",
         verbose_name=_("desa/kelurahan"),
         on_delete=models.PROTECT,
         related_name="households",
+        db_index=False,
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
@@ -162,6 +167,7 @@ class Household(VersionedModel, TimeStampedModel, SoftDeleteModel):
         verbose_name_plural = _("households")
         indexes = [
             models.Index(fields=["district", "village"], name="household_region_idx"),
+            models.Index(fields=["village"], name="household_village_idx"),
             models.Index(fields=["desil"], name="household_desil_idx"),
         ]
         constraints = [
@@ -241,17 +247,21 @@ class Person(VersionedModel, TimeStampedModel, SoftDeleteModel):
         blank=True,
     )
     # Copied from the household (or set for a person without one) for scope and statistics.
+    # Indexed by person_region_idx, person_active_list_idx and person_village_idx only (see
+    # Household).
     district = models.ForeignKey(
         "regions.District",
         verbose_name=_("kecamatan"),
         on_delete=models.PROTECT,
         related_name="persons",
+        db_index=False,
     )
     village = models.ForeignKey(
         "regions.Village",
         verbose_name=_("desa/kelurahan"),
         on_delete=models.PROTECT,
         related_name="persons",
+        db_index=False,
     )
     deceased = models.BooleanField(_("deceased"), default=False)
     death_date = models.DateField(_("date of death"), null=True, blank=True)
@@ -300,7 +310,7 @@ class Person(VersionedModel, TimeStampedModel, SoftDeleteModel):
         indexes = [
             models.Index(fields=["district", "village"], name="person_region_idx"),
             models.Index(fields=["name_normalized", "birth_date"], name="person_dupe_idx"),
-            models.Index(fields=["household"], name="person_household_idx"),
+            models.Index(fields=["village"], name="person_village_idx"),
             models.Index(fields=["birth_date"], name="person_birth_idx"),
             # The active list of a kecamatan, in its order: the page and its count read the
             # index only (measured in benchmarks/registry_import.py).

@@ -4,6 +4,7 @@ valid rows only with the others returned, idempotent, bad files."""
 import csv
 import datetime
 import io
+from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
@@ -292,3 +293,75 @@ def test_sql_and_python_checks_agree_on_unusual_forms(users, village_a):
     assert person.birth_date == datetime.date(1980, 5, 17)
     assert person.disability_physical and person.disability_sensory
     assert person.name_normalized == "SITI NUR AINI"
+
+
+def _schema(table):
+    """The table's indexes and constraints as PostgreSQL reports them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1", [table]
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass ORDER BY 1",
+            [table],
+        )
+        return indexes, cursor.fetchall()
+
+
+@pytest.mark.django_db
+def test_bulk_load_rebuilds_every_index_and_key_and_still_upserts(users, village_a, monkeypatch):
+    """A district's first load drops the tables' indexes and keys and rebuilds them: afterwards
+    the schema is exactly the migrations' one, changed rows are updated, new ones added."""
+    from beneficiaries import importer
+
+    tables = ("beneficiaries_person", "beneficiaries_household", "beneficiaries_desilrecord")
+    before = {table: _schema(table) for table in tables}
+    admin = users["admin"]
+    _run(_csv(_families(village_a, count=1)), admin)  # 1 household, 2 persons (not bulk)
+    monkeypatch.setattr(importer, "BULK_LOAD_MIN_ROWS", 2)
+    rows = _families(village_a, count=4)
+    rows[1]["name"] = "Nama Diubah"
+    batch = _run(_csv(rows), admin)
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert (batch.households_created, batch.households_updated) == (3, 0)
+    assert (batch.persons_created, batch.persons_updated) == (6, 1)
+    assert Person.objects.count() == 8 and Household.objects.count() == 4
+    changed = Person.objects.get(nik=rows[1]["nik"])
+    assert changed.name == "Nama Diubah" and changed.version == 2
+    assert changed.import_batch_id == batch.pk
+    assert DesilRecord.objects.count() == 4
+    assert {table: _schema(table) for table in tables} == before
+    # The unique keys are back: the same file again changes nothing.
+    again = _run(_csv(rows), admin)
+    assert (again.persons_created, again.persons_updated) == (0, 0)
+    assert Person.objects.count() == 8
+
+
+@pytest.mark.django_db
+def test_bulk_load_that_fails_leaves_the_schema_and_the_data_as_they_were(
+    users, village_a, monkeypatch
+):
+    from beneficiaries import importer
+
+    before = _schema("beneficiaries_person")
+    monkeypatch.setattr(importer, "BULK_LOAD_MIN_ROWS", 2)
+    real = importer._bulk_load
+
+    @contextmanager
+    def failing(cursor, table, enabled, keep_unique=False):
+        with real(cursor, table, enabled, keep_unique):
+            if table == "beneficiaries_person":
+                cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [table])
+                assert cursor.fetchall() == [("beneficiaries_person_pkey",)]  # all else dropped
+                raise RuntimeError("simulated failure during the save")
+            yield
+
+    monkeypatch.setattr(importer, "_bulk_load", failing)
+    with pytest.raises(RuntimeError):
+        _run(_csv(_families(village_a, count=3)), users["admin"])
+    assert Household.objects.count() == 0 and Person.objects.count() == 0
+    assert _schema("beneficiaries_person") == before

@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -368,22 +368,66 @@ def _check_disbursements(actor, rows: list[_Row], errors: RowErrors) -> dict[int
     return updates
 
 
-FIELDS = ["status", "paid_amount", "paid_on", "channel", "reason", "reference", "import_batch"]
+STAGE = "programs_results_stage"
+STAGE_FIELDS = ("status", "paid_amount", "paid_on", "channel", "reason", "reference")
 
 
 def _save_disbursements(actor, updates: dict[int, dict], batch: str) -> int:
-    """Write the results (locked rows, ``bulk_update`` by 1,000) and their history rows."""
-    saved = 0
-    reason = _("disbursement results import %(batch)s") % {"batch": batch}
-    for part in _chunks(sorted(updates)):
-        objects = list(Disbursement.objects.select_for_update().filter(pk__in=part))
-        for disbursement in objects:
-            for key, value in updates[disbursement.pk].items():
-                setattr(disbursement, key, value)
-            disbursement.import_batch = batch
-        Disbursement.objects.bulk_update(objects, FIELDS, batch_size=1000)
-        services._bulk_history(objects, actor, reason=reason)
-        saved += len(objects)
+    """Write the results set-based: the values go into a temporary table, then one
+    ``UPDATE ... FROM`` (PostgreSQL, and SQLite 3.33+) writes them all and one
+    ``INSERT ... SELECT`` their history rows (type "~", the import in the reason). Django's
+    ``bulk_update`` builds a CASE per field and row: 10,000 rows took 35 s on SQLite."""
+    table = Disbursement._meta.db_table
+    ops = connection.ops
+    now = timezone.now()
+    rows = [
+        (
+            pk,
+            values["status"],
+            ops.adapt_decimalfield_value(values["paid_amount"], 14, 2),
+            ops.adapt_datefield_value(values["paid_on"]),
+            values["channel"],
+            values["reason"],
+            values["reference"],
+        )
+        for pk, values in sorted(updates.items())
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        cursor.execute(
+            f"""CREATE TEMPORARY TABLE {STAGE} (
+                id bigint PRIMARY KEY, status varchar(14), paid_amount numeric(14, 2),
+                paid_on date, channel varchar(10), reason varchar(255), reference varchar(60))"""
+        )
+        for part in _chunks(rows, 1000):
+            cursor.executemany(
+                f"INSERT INTO {STAGE} VALUES (%s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
+                part,
+            )
+        assignments = ", ".join(f"{name} = s.{name}" for name in STAGE_FIELDS)
+        cursor.execute(
+            f"""UPDATE {table} SET {assignments}, import_batch = %s, updated_at = %s
+                FROM {STAGE} s WHERE {table}.id = s.id""",  # noqa: S608 (names from the models)
+            [batch, ops.adapt_datetimefield_value(now)],
+        )
+        saved = cursor.rowcount
+        # The history rows, set-based too: one INSERT ... SELECT of the rows just written.
+        history = Disbursement.history.model._meta
+        own = {f.column for f in Disbursement._meta.concrete_fields}
+        copied = [f.column for f in history.concrete_fields if f.column in own]
+        listed = ", ".join(copied)
+        cursor.execute(
+            f"""INSERT INTO {history.db_table}
+                    ({listed}, history_date, history_change_reason, history_type, history_user_id)
+                SELECT {", ".join(f"d.{c}" for c in copied)}, %s, %s, '~', %s
+                FROM {table} d JOIN {STAGE} s ON s.id = d.id""",  # noqa: S608
+            [
+                ops.adapt_datetimefield_value(now),
+                _("disbursement results import %(batch)s") % {"batch": batch},
+                actor.pk,
+            ],
+        )
+        cursor.execute(f"DROP TABLE {STAGE}")
     return saved
 
 

@@ -103,7 +103,9 @@ def test_good_file_is_checked_then_committed(planned, users):
     )
     assert paid.paid_on == datetime.date(YEAR, 3, 15) and paid.import_batch == "77"
     assert Disbursement.objects.get(enrollment__household=h2).reason == "Rekening tidak aktif"
-    assert paid.history.first().history_change_reason == "impor hasil penyaluran 77"
+    last = paid.history.first()
+    assert (last.history_type, last.history_change_reason) == ("~", "impor hasil penyaluran 77")
+    assert (last.status, last.history_user) == ("disalurkan", users["operator"])
     # The same file again changes nothing but the batch (idempotent).
     report = imports.disbursement_results_import(
         actor=users["operator"], file=csv_file(lines), commit=True

@@ -369,6 +369,8 @@ def test_results_job_valid_rows_only_with_report_and_refused_rows(planned, users
     paid = Disbursement.objects.get(enrollment__household=h1)
     assert paid.status == "disalurkan" and paid.import_batch == str(record.pk)
     assert Disbursement.objects.get(enrollment__household=h2).status == "direncanakan"
+    job_page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    assert job.result["next_url"] in job_page and "4 baris, 2 ditolak, 2 disimpan." in job_page
     page = client.get(job.result["next_url"]).content.decode()
     assert reverse("programs:import_download", args=[record.pk, "ditolak"]) in page
     assert "Tersimpan" in page

@@ -437,6 +437,7 @@ def _save_disbursements(actor, updates: dict[int, dict], batch: str) -> int:
 @dataclass
 class _Candidate:
     row: int
+    number: str  # the NIK or No. KK as in the file
     pk: int
     district_id: str
     village_id: str
@@ -529,7 +530,7 @@ def _check_enrollments(
                 continue
         taken.add(pk)
         candidates.append(
-            _Candidate(n, pk, district_id, village_id, (start, status, decree, decree_date))
+            _Candidate(n, number, pk, district_id, village_id, (start, status, decree, decree_date))
         )
     # The rules, set-based: one query per start date (the rules of age depend on it).
     checker = (
@@ -545,7 +546,7 @@ def _check_enrollments(
             failures = checker(program, model.objects.filter(pk__in=part), start)
             for pk, fails in failures.items():
                 for failure in fails:
-                    errors.add(row_of[pk].row, column, failure.message)
+                    errors.add(row_of[pk].row, column, failure.message, row_of[pk].number)
                     refused.add(pk)
     return [c for c in candidates if c.pk not in refused]
 
@@ -567,7 +568,7 @@ def _check_quotas(
                 if (overflow.village_id and c.village_id == overflow.village_id) or (
                     not overflow.village_id and c.district_id == overflow.district_id
                 ):
-                    report.errors.add(c.row, column, overflow.message, "")
+                    report.errors.add(c.row, column, overflow.message, c.number)
                     refused.add(c.pk)
     return [c for c in candidates if c.pk not in refused]
 

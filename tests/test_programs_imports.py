@@ -323,6 +323,27 @@ def test_enrollment_over_quota(users, village_a, district_a):
     )
     assert report.committed and report.saved == 1 and report.invalid_rows == 2
     assert Enrollment.objects.get().household == room
+    assert report.problems[0].value == full[0].no_kk
+
+
+@pytest.mark.django_db
+def test_quota_taken_between_check_and_save_saves_nothing(users, village_a, monkeypatch):
+    """The save checks the quota again with its rows locked: a place taken meanwhile refuses
+    the whole file (a problem of the file, row 0), even when saving the valid rows only."""
+    program = make_program("IMPR")
+    quota(program, YEAR, village=village_a, n=1)
+    households = [make_household(village_a) for _n in range(2)]
+    monkeypatch.setattr(imports, "_check_quotas", lambda program, column, found, report: found)
+    report = imports.enrollment_import(
+        actor=users["operator"],
+        program=program,
+        file=csv_file(["no_kk;mulai", *(f"{h.no_kk};{START}" for h in households)]),
+        commit=True,
+        mode=ProgramImport.Mode.VALID_ONLY,
+    )
+    assert [(p.row, p.column) for p in report.problems] == [(0, "")]
+    assert "kuota 1" in report.problems[0].message and report.invalid_rows == 0
+    assert not report.committed and not Enrollment.objects.exists()
 
 
 # --- As background jobs, from the page ---------------------------------------------------------

@@ -6,10 +6,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import Action, restrict
 from beneficiaries.models import Household, Person
 from welfare.forms import BootstrapFormMixin
+from welfare.uploads import MB, validate_upload
 
-from .models import Enrollment, ExitReason, Program, Unit
+from .models import Enrollment, ExitReason, Program, ProgramImport, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -147,31 +149,54 @@ class BulkEnrollForm(BootstrapFormMixin, forms.Form):
 
 
 class ImportForm(BootstrapFormMixin, forms.Form):
-    kind = forms.ChoiceField(
-        label=_("What the file holds"),
-        choices=[
-            ("disbursements", _("Disbursement results from a bank or Pos")),
-            ("enrollments", _("Recipients to enroll in a program")),
-        ],
-    )
+    """An import of a program file, checked (and saved) by a background job."""
+
+    MAX_BYTES = 20 * MB
+
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=ProgramImport.Kind.choices)
     program = forms.ModelChoiceField(
         label=_("Program (for recipients to enroll)"),
-        queryset=Program.objects.order_by("code"),
+        queryset=Program.objects.none(),
         to_field_name="code",
         required=False,
     )
-    file = forms.FileField(label=_("File (CSV or XLSX)"))
-    commit = forms.BooleanField(
-        label=_("Save when every row is correct (otherwise only check)"), required=False
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"), help_text=_("At most %(max)s MB.") % {"max": 20}
     )
+    mode = forms.ChoiceField(
+        label=_("When some rows have problems"),
+        choices=ProgramImport.Mode.choices,
+        initial=ProgramImport.Mode.ALL_OR_NOTHING,
+        widget=forms.RadioSelect,
+    )
+    commit = forms.BooleanField(
+        label=_("Save when the check allows it (otherwise only check)"), required=False
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        programs = Program.objects.exclude(unit=Unit.GROUP).order_by("code")
+        # The programs the user may enroll in: an operator's or a head of division's own bidang.
+        self.fields["program"].queryset = restrict(programs, user, Action.IMPORT)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a CSV or XLSX file."))
+        validate_upload(
+            upload,
+            allowed={"csv", "xlsx"},
+            max_bytes=self.MAX_BYTES,
+            field_label=str(self.fields["file"].label),
+        )
+        return upload
 
     def clean(self):
         data = super().clean()
-        if data.get("kind") == "enrollments" and not data.get("program"):
+        if (
+            data.get("kind") == ProgramImport.Kind.ENROLLMENTS
+            and not data.get("program")
+            and not self.has_error("program")
+        ):
             self.add_error("program", _("Choose the program to enroll the recipients in."))
-        upload = data.get("file")
-        if upload is not None and not upload.name.lower().endswith((".csv", ".xlsx")):
-            self.add_error("file", _("Upload a CSV or XLSX file."))
-        if upload is not None and upload.size > 20 * 1024 * 1024:
-            self.add_error("file", _("The file is larger than 20 MB."))
         return data

@@ -561,3 +561,92 @@ class Disbursement(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.enrollment_id} {self.stage_id}: {self.status}"
+
+
+class ProgramImport(TimeStampedModel):
+    """One import of a program file, run as a background job: the results a bank or Pos returns
+    (``disbursements``) or a list of recipients to enroll in one program (``enrollments``). It
+    keeps the counts, the check report (row, column, message) and the file of refused rows.
+
+    Disbursements an import changed carry its id in ``Disbursement.import_batch``."""
+
+    class Kind(models.TextChoices):
+        DISBURSEMENTS = "disbursements", _("Disbursement results from a bank or Pos")
+        ENROLLMENTS = "enrollments", _("Recipients to enroll in a program")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        CHECKED = "checked", _("Checked")
+        COMMITTED = "committed", _("Saved")
+        REFUSED = "refused", _("Not saved")
+        FAILED = "failed", _("Failed")
+
+    class Mode(models.TextChoices):
+        ALL_OR_NOTHING = "all", _("All or nothing")
+        VALID_ONLY = "valid", _("Save the valid rows, return the others")
+
+    kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
+    program = models.ForeignKey(
+        Program,
+        verbose_name=_("program"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="imports",
+    )
+    # The bidang that owns the record: the program's (enrollments) or the importer's (results).
+    bidang = models.ForeignKey(
+        "accounts.Bidang",
+        verbose_name=_("division (bidang)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    mode = models.CharField(
+        _("mode"), max_length=5, choices=Mode.choices, default=Mode.ALL_OR_NOTHING
+    )
+    commit = models.BooleanField(_("save asked"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    job = models.ForeignKey(
+        "welfare.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
+    invalid_rows = models.PositiveIntegerField(_("invalid rows"), default=0)
+    problems = models.PositiveIntegerField(_("problems"), default=0)
+    saved = models.PositiveIntegerField(_("rows saved"), default=0)
+    # The first problems, shown on the import's page (the report file has them all).
+    first_problems = models.JSONField(_("first problems"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    committed_at = models.DateTimeField(_("saved at"), null=True, blank=True)
+    report_file = models.FileField(
+        _("check report"), upload_to="programs/imports/%Y/%m/", blank=True, max_length=300
+    )
+    rejected_file = models.FileField(
+        _("rejected rows"), upload_to="programs/imports/%Y/%m/", blank=True, max_length=300
+    )
+
+    access = AccessPolicy(
+        domain=Domain.PROGRAMS, bidang_path="bidang", personal=True, tksk_visible=False
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("program import")
+        verbose_name_plural = _("program imports")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:import_detail", args=[self.pk])

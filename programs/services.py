@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,51 +78,87 @@ def counts_toward_year(year: int) -> Q:
     )
 
 
-def _check_quota(program: Program, year: int, additions: Counter) -> None:
-    """``additions`` counts new enrollments per village id. Locks the quota rows involved so
-    that two users cannot both take the last place."""
+@dataclass(frozen=True)
+class QuotaOverflow:
+    """A quota the additions would exceed: a desa's (``village_id``) or a kecamatan's."""
+
+    district_id: str
+    village_id: str | None
+    message: str
+
+
+def quota_overflows(
+    program: Program, year: int, additions: Counter, *, lock: bool = False
+) -> list[QuotaOverflow]:
+    """The quotas of ``year`` that ``additions`` (new enrollments per village id) would exceed,
+    each with the message giving the quota and the count. Two grouped counts, whatever the
+    number of areas. ``lock`` locks the quota rows involved (``SELECT ... FOR UPDATE``)."""
     if not additions:
-        return
+        return []
     villages = dict(Village.objects.filter(pk__in=additions).values_list("pk", "district_id"))
     by_district: Counter = Counter()
     for village_id, n in additions.items():
         by_district[villages[village_id]] += n
-    quotas = list(
-        ProgramQuota.objects.select_for_update(of=("self",))
-        .filter(program=program, year=year)
+    quotas = (
+        ProgramQuota.objects.filter(program=program, year=year)
         .filter(
             Q(village_id__in=list(additions))
             | Q(district_id__in=list(by_district), village__isnull=True)
         )
         .select_related("district", "village")
     )
+    if lock:
+        quotas = quotas.select_for_update(of=("self",))
+    quotas = list(quotas)
     if not quotas:
-        return
+        return []
     current = Enrollment.objects.filter(program=program).filter(counts_toward_year(year))
+
+    def used_by(column: str, keys: list) -> dict:
+        if not keys:
+            return {}
+        return dict(
+            current.filter(**{f"{column}__in": keys})
+            .order_by()
+            .values(column)
+            .annotate(n=Count("pk"))
+            .values_list(column, "n")
+        )
+
+    used_village = used_by("village_id", [q.village_id for q in quotas if q.village_id])
+    used_district = used_by("district_id", [q.district_id for q in quotas if not q.village_id])
+    overflows = []
     for quota in quotas:
         if quota.village_id:
-            used = current.filter(village_id=quota.village_id).count()
+            used = used_village.get(quota.village_id, 0)
             adding = additions[quota.village_id]
             area = _("Desa %(name)s") % {"name": quota.village.name}
         else:
-            used = current.filter(district_id=quota.district_id).count()
+            used = used_district.get(quota.district_id, 0)
             adding = by_district[quota.district_id]
             area = _("Kecamatan %(name)s") % {"name": quota.district.name}
         if used + adding > quota.quota:
-            raise QuotaError(
-                _(
-                    "The quota of %(area)s for %(program)s in %(year)s is full: quota "
-                    "%(quota)s, already enrolled %(used)s, asked for %(adding)s more."
-                )
-                % {
-                    "area": area,
-                    "program": program.code,
-                    "year": year,
-                    "quota": quota.quota,
-                    "used": used,
-                    "adding": adding,
-                }
-            )
+            message = _(
+                "The quota of %(area)s for %(program)s in %(year)s is full: quota "
+                "%(quota)s, already enrolled %(used)s, asked for %(adding)s more."
+            ) % {
+                "area": area,
+                "program": program.code,
+                "year": year,
+                "quota": quota.quota,
+                "used": used,
+                "adding": adding,
+            }
+            overflows.append(QuotaOverflow(quota.district_id, quota.village_id, message))
+    return overflows
+
+
+def _check_quota(program: Program, year: int, additions: Counter) -> None:
+    """``additions`` counts new enrollments per village id. Locks the quota rows involved so
+    that two users cannot both take the last place."""
+    overflows = quota_overflows(program, year, additions, lock=True)
+    if overflows:
+        raise QuotaError(overflows[0].message)
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ disbursement, and a KUBE group. TKSK A (Rangkasbitung) must reach none of it."""
 from django.utils import timezone
 
 from programs import services
-from programs.models import Program, Stage
+from programs.models import Program, ProgramImport, Stage
 
 from .factories.programs import make_household, make_person, make_program, make_stage
 from .permission_matrix import Sample, sample
@@ -108,3 +108,23 @@ def group_list_b(ctx):
 def exclusion_b(ctx):
     household = make_household(ctx.village_b, desil=1, address="Kp. Matriks Beta No. 9")
     return Sample(scoped=True, marker=household.no_kk)
+
+
+def _program_import(ctx) -> ProgramImport:
+    return ProgramImport.objects.create(
+        kind=ProgramImport.Kind.ENROLLMENTS,
+        program=_program(),
+        bidang=_program().bidang,
+        file_name="penerima-kecamatan-b.csv",
+        created_by=ctx.users["admin"],
+    )
+
+
+@sample("programs:import_detail")
+def program_import(ctx):
+    return Sample(kwargs={"pk": _program_import(ctx).pk})
+
+
+@sample("programs:import_download")
+def program_import_file(ctx):
+    return Sample(kwargs={"pk": _program_import(ctx).pk, "kind": "laporan"})

@@ -1,21 +1,28 @@
-"""Imports: disbursement results from a bank or Pos (good and bad rows, all or nothing) and a
-recipient list, validate -> report -> commit."""
+"""Program imports: disbursement results from a bank or Pos and recipient lists to enroll.
+Validate -> report -> commit, all or nothing or the valid rows only (the others returned in a
+file of refused rows), as background jobs with a record, a report and permission boundaries."""
 
 import datetime
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone, translation
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from programs import imports, services
-from programs.models import Disbursement, Enrollment
+from programs.models import Disbursement, Enrollment, ProgramImport
+from regions.models import Village
+from welfare.models import Job
+from welfare.tabular import TabularError
 
-from .factories.programs import make_household, make_program, make_stage
+from .factories.programs import make_household, make_person, make_program, make_stage, quota
 
 YEAR = timezone.localdate().year
 START = datetime.date(YEAR, 1, 2)
+RESULT_HEADER = "No KK;Program;Tahun;Tahap;Status;Jumlah;Tanggal;Saluran;Keterangan;Referensi"
 
 
 @pytest.fixture(autouse=True)
@@ -43,30 +50,50 @@ def planned(users, village_a):
     return program, households
 
 
-def csv_bytes(lines) -> bytes:
-    return ("\n".join(lines) + "\n").encode("utf-8-sig")
+def csv_file(lines, name="hasil.csv") -> io.BytesIO:
+    upload = io.BytesIO(("\n".join(lines) + "\n").encode("utf-8-sig"))
+    upload.name = name
+    return upload
+
+
+def xlsx_rows(content: bytes) -> list[list]:
+    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def mixed_results(households) -> list[str]:
+    """Row 2 good, row 3 unknown No. KK, row 4 a failure without its reason, row 5 good."""
+    h1, h2, h3 = households
+    return [
+        RESULT_HEADER,
+        f"{h1.no_kk};IMP;{YEAR};1;Berhasil;300.000;15/03/{YEAR};Bank;;TRX1",
+        f"1234567890123456;IMP;{YEAR};1;disalurkan;300000;15/03/{YEAR};pos;;",
+        f"{h2.no_kk};IMP;{YEAR};1;gagal;;;pos;;",
+        f"{h3.no_kk};IMP;{YEAR};1;ditunda;;;;Menunggu perbaikan NIK;",
+    ]
+
+
+# --- Disbursement results (the checks and the writes) -------------------------------------------
 
 
 @pytest.mark.django_db
 def test_good_file_is_checked_then_committed(planned, users):
     _program, (h1, h2, h3) = planned
-    content = csv_bytes(
-        [
-            "No KK;Program;Tahun;Tahap;Status;Jumlah;Tanggal;Saluran;Keterangan;Referensi",
-            f"{h1.no_kk};IMP;{YEAR};1;Berhasil;300.000;15/03/{YEAR};Bank;;TRX1",
-            f"{h2.no_kk};IMP;{YEAR};1;gagal;;;pos;Rekening tidak aktif;",
-            f"{h3.no_kk};IMP;{YEAR};1;ditunda;;;;Menunggu perbaikan NIK;",
-        ]
-    )
+    lines = [
+        RESULT_HEADER,
+        f"{h1.no_kk};IMP;{YEAR};1;Berhasil;300.000;15/03/{YEAR};Bank;;TRX1",
+        f"{h2.no_kk};IMP;{YEAR};1;gagal;;;pos;Rekening tidak aktif;",
+        f"{h3.no_kk};IMP;{YEAR};1;ditunda;;;;Menunggu perbaikan NIK;",
+    ]
     report = imports.disbursement_results_import(
-        actor=users["operator"], content=content, filename="hasil.csv", commit=False
+        actor=users["operator"], file=csv_file(lines), commit=False
     )
-    assert report.ok and report.rows == 3 and not report.committed
-    assert not Disbursement.objects.filter(status="disalurkan").exists()
+    assert report.ok and report.rows == 3 and not report.committed and report.saved == 0
+    assert not Disbursement.objects.exclude(status="direncanakan").exists()
     report = imports.disbursement_results_import(
-        actor=users["operator"], content=content, filename="hasil.csv", commit=True
+        actor=users["operator"], file=csv_file(lines), commit=True, batch="77"
     )
-    assert report.saved == 3
+    assert report.saved == 3 and report.committed
     paid = Disbursement.objects.get(enrollment__household=h1)
     assert (paid.status, paid.paid_amount, paid.channel, paid.reference) == (
         "disalurkan",
@@ -74,9 +101,17 @@ def test_good_file_is_checked_then_committed(planned, users):
         "bank",
         "TRX1",
     )
-    assert paid.paid_on == datetime.date(YEAR, 3, 15) and paid.import_batch
+    assert paid.paid_on == datetime.date(YEAR, 3, 15) and paid.import_batch == "77"
     assert Disbursement.objects.get(enrollment__household=h2).reason == "Rekening tidak aktif"
-    assert paid.history.first().history_change_reason.startswith("impor hasil penyaluran")
+    last = paid.history.first()
+    assert (last.history_type, last.history_change_reason) == ("~", "impor hasil penyaluran 77")
+    assert (last.status, last.history_user) == ("disalurkan", users["operator"])
+    # The same file again changes nothing but the batch (idempotent).
+    report = imports.disbursement_results_import(
+        actor=users["operator"], file=csv_file(lines), commit=True
+    )
+    assert report.ok and report.saved == 3
+    assert Disbursement.objects.filter(status="disalurkan").count() == 1
 
 
 @pytest.mark.django_db
@@ -107,38 +142,80 @@ def test_bad_rows_are_reported_and_nothing_is_saved(planned, users):
     sheet.append([h1.no_kk, "IMP", YEAR, 1, "disalurkan", "abc", "2026-03-15", "pos", ""])
     buffer = io.BytesIO()
     wb.save(buffer)
-    report = imports.disbursement_results_import(
-        actor=users["operator"], content=buffer.getvalue(), filename="hasil.xlsx", commit=True
-    )
+    buffer.seek(0)
+    report = imports.disbursement_results_import(actor=users["operator"], file=buffer, commit=True)
     assert not report.committed and report.saved == 0
     found = {(p.row, p.column) for p in report.problems}
     assert found == {(3, "no_kk"), (4, "program"), (5, "no_kk"), (6, "keterangan"), (7, "no_kk")}
     assert "16 angka" in next(p.message for p in report.problems if p.row == 3)
     assert "tahap 2" in next(p.message for p in report.problems if p.row == 5)
+    assert "baris sebelumnya" in next(p.message for p in report.problems if p.row == 7)
+    assert report.invalid_rows == 5
     assert not Disbursement.objects.exclude(status="direncanakan").exists()
 
 
 @pytest.mark.django_db
-def test_import_page(planned, users, client_for):
-    _program, (h1, _h2, _h3) = planned
-    content = csv_bytes(
-        [
-            "no_kk,program,tahun,tahap,status,jumlah,tanggal,saluran",
-            f"{h1.no_kk},IMP,{YEAR},1,disalurkan,300000,{YEAR}-03-15,bank",
-        ]
+def test_valid_rows_only_saves_them_and_returns_the_others(planned, users):
+    _program, (h1, h2, h3) = planned
+    report = imports.disbursement_results_import(
+        actor=users["operator"],
+        file=csv_file(mixed_results(planned[1])),
+        commit=True,
+        mode=ProgramImport.Mode.VALID_ONLY,
     )
-    client = client_for(users["operator"])
-    response = client.post(
-        "/program/impor/",
-        {"kind": "disbursements", "commit": "on", "file": SimpleUploadedFile("hasil.csv", content)},
-    )
-    assert response.status_code == 200
+    assert report.committed and report.saved == 2 and report.invalid_rows == 2
     assert Disbursement.objects.get(enrollment__household=h1).status == "disalurkan"
-    response = client.post(
-        "/program/impor/", {"kind": "disbursements", "file": SimpleUploadedFile("hasil.txt", b"x")}
+    assert Disbursement.objects.get(enrollment__household=h3).status == "ditunda"
+    assert Disbursement.objects.get(enrollment__household=h2).status == "direncanakan"
+    assert [number for number, _cells in report.rejected] == [3, 4]
+    assert report.rejected[1][1][:5] == [h2.no_kk, "IMP", str(YEAR), "1", "gagal"]
+
+
+@pytest.mark.django_db
+def test_results_of_another_bidang_are_refused_per_row(planned, users):
+    _program, (h1, _h2, _h3) = planned
+    lines = [RESULT_HEADER, f"{h1.no_kk};IMP;{YEAR};1;Berhasil;300.000;15/03/{YEAR};Bank;;"]
+    report = imports.disbursement_results_import(
+        actor=users["operator_other_bidang"], file=csv_file(lines), commit=True
     )
-    assert response.status_code == 400
-    assert client_for(users["auditor"]).post("/program/impor/", {}).status_code == 403
+    assert [(p.row, p.column) for p in report.problems] == [(2, "program")]
+    assert "bidang" in report.problems[0].message and not report.committed
+    with pytest.raises(PermissionDenied):
+        imports.disbursement_results_import(
+            actor=users["auditor"], file=csv_file(lines), commit=False
+        )
+
+
+@pytest.mark.django_db
+def test_unreadable_file_and_wrong_headers(planned, users):
+    operator = users["operator"]
+    with pytest.raises(TabularError, match="xls"):
+        imports.disbursement_results_import(
+            actor=operator, file=io.BytesIO(b"\xd0\xcf\x11\xe0" + b"\x00" * 100), commit=True
+        )
+    with pytest.raises(TabularError) as info:
+        imports.disbursement_results_import(
+            actor=operator, file=csv_file(["no_kk;kode;tahun;tahap", "1;2;3;4"]), commit=True
+        )
+    assert "program" in str(info.value) and "status" in str(info.value)
+    with pytest.raises(TabularError) as info:
+        imports.disbursement_results_import(
+            actor=operator,
+            file=csv_file(["program;tahun;tahap;status", "IMP;1;1;gagal"]),
+            commit=True,
+        )
+    assert "nik / no_kk" in str(info.value)
+    with pytest.raises(TabularError, match="Tidak ada baris"):
+        imports.disbursement_results_import(
+            actor=operator, file=csv_file([RESULT_HEADER]), commit=True
+        )
+    with pytest.raises(TabularError):
+        imports.disbursement_results_import(
+            actor=operator, file=csv_file(["nama;alamat", "a;b"]), commit=True
+        )
+
+
+# --- Enrollment lists -------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -151,29 +228,317 @@ def test_enrollment_import(users, village_a):
         f"{good.no_kk};{START};aktif;SK-9;{START}",
         f"{bad.no_kk};{START};usulan;;",
     ]
+    operator = users["operator"]
     report = imports.enrollment_import(
-        actor=users["operator"],
-        program=program,
-        content=csv_bytes(lines),
-        filename="daftar.csv",
-        commit=True,
+        actor=operator, program=program, file=csv_file(lines), commit=True
     )
     assert [(p.row, p.column) for p in report.problems] == [(3, "no_kk")]
     assert "desil" in report.problems[0].message
-    assert not Enrollment.objects.exists()
+    assert not report.committed and not Enrollment.objects.exists()
     report = imports.enrollment_import(
-        actor=users["operator"],
-        program=program,
-        content=csv_bytes(lines[:2]),
-        filename="daftar.csv",
-        commit=False,
+        actor=operator, program=program, file=csv_file(lines[:2]), commit=False
     )
     assert report.ok and not Enrollment.objects.exists()
     report = imports.enrollment_import(
-        actor=users["operator"],
-        program=program,
-        content=csv_bytes(lines[:2]),
-        filename="daftar.csv",
-        commit=True,
+        actor=operator, program=program, file=csv_file(lines[:2]), commit=True
     )
     assert report.saved == 1 and Enrollment.objects.get().decree_number == "SK-9"
+    # Again: the recipient is enrolled already, nothing changes.
+    report = imports.enrollment_import(
+        actor=operator, program=program, file=csv_file(lines[:2]), commit=True
+    )
+    assert not report.committed and "terdaftar" in report.problems[0].message
+    assert Enrollment.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_enrollment_row_checks_and_valid_rows_only(users, village_a):
+    program = make_program("IMPP", unit="person")
+    household = make_household(village_a, members=[])
+    persons = [make_person(household, age=30) for _n in range(3)]
+    lines = [
+        "NIK;Mulai;Status;No SK;Tgl SK",
+        f"{persons[0].nik};02/01/{YEAR};terverifikasi;;",
+        f"8999999999999999;02/01/{YEAR};usulan;;",
+        f"{persons[1].nik};kemarin;usulan;;",
+        f"{persons[2].nik};{START};aktif;;",
+        f"{persons[0].nik};{START};usulan;;",
+        f"{persons[2].nik};{START};diterima;;",
+    ]
+    report = imports.enrollment_import(
+        actor=users["operator"],
+        program=program,
+        file=csv_file(lines),
+        commit=True,
+        mode=ProgramImport.Mode.VALID_ONLY,
+    )
+    assert [(p.row, p.column) for p in report.problems] == [
+        (3, "nik"),
+        (4, "mulai"),
+        (5, "nomor_sk"),
+        (6, "nik"),
+        (7, "status"),
+    ]
+    assert report.committed and report.saved == 1
+    enrollment = Enrollment.objects.get()
+    assert (enrollment.person, enrollment.status) == (persons[0], "terverifikasi")
+    with pytest.raises(PermissionDenied):
+        imports.enrollment_import(
+            actor=users["operator_other_bidang"],
+            program=program,
+            file=csv_file(lines),
+            commit=False,
+        )
+    with pytest.raises(TabularError, match="nik"):
+        imports.enrollment_import(
+            actor=users["operator"],
+            program=program,
+            file=csv_file(["no_kk;mulai", f"{household.no_kk};{START}"]),
+            commit=False,
+        )
+
+
+@pytest.mark.django_db
+def test_enrollment_over_quota(users, village_a, district_a):
+    program = make_program("IMPQ")
+    other_village = Village.objects.filter(district=district_a).order_by("code")[1]
+    quota(program, YEAR, village=village_a, n=1)
+    full = [make_household(village_a) for _n in range(2)]
+    room = make_household(other_village)
+    lines = ["no_kk;mulai", *(f"{h.no_kk};{START}" for h in (*full, room))]
+    report = imports.enrollment_import(
+        actor=users["operator"], program=program, file=csv_file(lines), commit=True
+    )
+    assert [p.row for p in report.problems] == [2, 3]
+    message = report.problems[0].message
+    assert "kuota 1" in message and "sudah terdaftar 0" in message and "2 lagi" in message
+    assert village_a.name in message
+    assert not report.committed and not Enrollment.objects.exists()
+    report = imports.enrollment_import(
+        actor=users["operator"],
+        program=program,
+        file=csv_file(lines),
+        commit=True,
+        mode=ProgramImport.Mode.VALID_ONLY,
+    )
+    assert report.committed and report.saved == 1 and report.invalid_rows == 2
+    assert Enrollment.objects.get().household == room
+    assert report.problems[0].value == full[0].no_kk
+
+
+@pytest.mark.django_db
+def test_quota_taken_between_check_and_save_saves_nothing(users, village_a, monkeypatch):
+    """The save checks the quota again with its rows locked: a place taken meanwhile refuses
+    the whole file (a problem of the file, row 0), even when saving the valid rows only."""
+    program = make_program("IMPR")
+    quota(program, YEAR, village=village_a, n=1)
+    households = [make_household(village_a) for _n in range(2)]
+    monkeypatch.setattr(imports, "_check_quotas", lambda program, column, found, report: found)
+    report = imports.enrollment_import(
+        actor=users["operator"],
+        program=program,
+        file=csv_file(["no_kk;mulai", *(f"{h.no_kk};{START}" for h in households)]),
+        commit=True,
+        mode=ProgramImport.Mode.VALID_ONLY,
+    )
+    assert [(p.row, p.column) for p in report.problems] == [(0, "")]
+    assert "kuota 1" in report.problems[0].message and report.invalid_rows == 0
+    assert not report.committed and not Enrollment.objects.exists()
+
+
+# --- As background jobs, from the page ---------------------------------------------------------
+
+
+def _start(client, data, lines, name="hasil.csv"):
+    return client.post(reverse("programs:import"), {**data, "file": csv_file(lines, name)})
+
+
+def _run_jobs():
+    call_command("db_worker", "--batch", "--queue-name", "default")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_results_job_valid_rows_only_with_report_and_refused_rows(planned, users, client_for):
+    _program, (h1, h2, _h3) = planned
+    client = client_for(users["operator"])
+    response = _start(
+        client,
+        {"kind": "disbursements", "mode": "valid", "commit": "on"},
+        mixed_results(planned[1]),
+    )
+    record = ProgramImport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("job_detail", args=[record.job_id])
+    assert (record.status, record.mode, record.created_by) == (
+        "pending",
+        "valid",
+        users["operator"],
+    )
+    _run_jobs()
+    job = Job.objects.get()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.result["next_url"] == reverse("programs:import_detail", args=[record.pk])
+    record.refresh_from_db()
+    assert (record.status, record.rows, record.valid_rows, record.invalid_rows, record.saved) == (
+        "committed",
+        4,
+        2,
+        2,
+        2,
+    )
+    assert record.committed_at is not None
+    paid = Disbursement.objects.get(enrollment__household=h1)
+    assert paid.status == "disalurkan" and paid.import_batch == str(record.pk)
+    assert Disbursement.objects.get(enrollment__household=h2).status == "direncanakan"
+    job_page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    assert job.result["next_url"] in job_page and "4 baris, 2 ditolak, 2 disimpan." in job_page
+    page = client.get(job.result["next_url"]).content.decode()
+    assert reverse("programs:import_download", args=[record.pk, "ditolak"]) in page
+    assert "Tersimpan" in page
+    report = client.get(reverse("programs:import_download", args=[record.pk, "laporan"]))
+    assert report.status_code == 200 and report["Content-Disposition"].startswith("attachment")
+    rows = xlsx_rows(b"".join(report.streaming_content))
+    assert rows[0] == ["Baris", "Kolom", "Pesan", "Nilai"]
+    assert [(r[0], r[1], r[3]) for r in rows[1:]] == [
+        (3, "no_kk", "1234567890123456"),
+        (4, "keterangan", ""),
+    ]
+    assert "1234567890123456" in rows[1][2]
+    refused = client.get(reverse("programs:import_download", args=[record.pk, "ditolak"]))
+    rows = xlsx_rows(b"".join(refused.streaming_content))
+    assert rows[0] == [*RESULT_HEADER.split(";"), "Masalah"]
+    sent = ["1234567890123456", "IMP", str(YEAR), "1", "disalurkan", "300000", f"15/03/{YEAR}"]
+    assert rows[1][:9] == [*sent, "pos", ""]
+    assert rows[2][0] == h2.no_kk and rows[2][-1].startswith("keterangan: ")
+    assert len(rows) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failed_all_or_nothing_job_writes_nothing(planned, users, client_for):
+    client = client_for(users["operator"])
+    _start(
+        client, {"kind": "disbursements", "mode": "all", "commit": "on"}, mixed_results(planned[1])
+    )
+    _run_jobs()
+    record = ProgramImport.objects.get()
+    assert Job.objects.get().status == Job.Status.SUCCEEDED
+    assert (record.status, record.saved, record.invalid_rows) == ("refused", 0, 2)
+    assert record.committed_at is None
+    assert not Disbursement.objects.exclude(status="direncanakan").exists()
+    assert not Disbursement.objects.exclude(import_batch="").exists()
+    assert record.report_file and record.rejected_file
+    assert [p[0] for p in record.first_problems] == [3, 4]
+    page = client.get(reverse("programs:import_detail", args=[record.pk])).content.decode()
+    assert "Tidak disimpan" in page and "import-problems" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_enrollment_job_checks_then_saves(users, client_for, village_a):
+    program = make_program("IMPJ", max_desil=4)
+    good = make_household(village_a, desil=2)
+    lines = ["no_kk;mulai;status", f"{good.no_kk};{START};usulan"]
+    client = client_for(users["operator"])
+    _start(client, {"kind": "enrollments", "program": "IMPJ", "mode": "all"}, lines, "daftar.csv")
+    _run_jobs()
+    record = ProgramImport.objects.get()
+    assert (record.status, record.program, record.rows, record.saved) == ("checked", program, 1, 0)
+    assert not record.report_file and not record.rejected_file
+    assert not Enrollment.objects.exists()
+    _start(
+        client,
+        {"kind": "enrollments", "program": "IMPJ", "mode": "all", "commit": "on"},
+        lines,
+        "daftar.csv",
+    )
+    _run_jobs()
+    record = ProgramImport.objects.order_by("-pk").first()
+    assert (record.status, record.saved) == ("committed", 1)
+    assert Enrollment.objects.get().household == good
+    assert "1 baris, 0 ditolak, 1 disimpan." in Job.objects.get(pk=record.job_id).result["summary"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unreadable_file_fails_the_job_with_its_message(planned, users, client_for):
+    client = client_for(users["operator"])
+    _start(client, {"kind": "disbursements", "mode": "all", "commit": "on"}, ["nama;alamat", "a;b"])
+    _run_jobs()
+    job, record = Job.objects.get(), ProgramImport.objects.get()
+    assert job.status == Job.Status.FAILED and "kolom" in job.error.lower()
+    assert record.status == "failed" and record.error == job.error
+    assert not Disbursement.objects.exclude(status="direncanakan").exists()
+    page = client.get(reverse("programs:import_detail", args=[record.pk])).content.decode()
+    assert record.error in page
+
+
+# --- The page: form errors, permissions ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_page_refuses_bad_uploads(planned, users, client_for):
+    client = client_for(users["operator"])
+    page = client.get(reverse("programs:import"))
+    assert page.status_code == 200 and "IMP" in page.content.decode()
+    response = _start(client, {"kind": "disbursements", "mode": "all"}, ["x"], "hasil.txt")
+    assert response.status_code == 400 and "CSV atau XLSX" in response.content.decode()
+    upload = io.BytesIO(b"\x00\x01binary\x00")
+    upload.name = "hasil.csv"
+    response = client.post(
+        reverse("programs:import"), {"kind": "disbursements", "mode": "all", "file": upload}
+    )
+    assert response.status_code == 400
+    response = _start(client, {"kind": "enrollments", "mode": "all"}, ["no_kk;mulai"])
+    assert response.status_code == 400 and "Pilih program" in response.content.decode()
+    make_program("KUBEX", unit="group")
+    response = _start(client, {"kind": "enrollments", "program": "KUBEX", "mode": "all"}, ["x"])
+    assert response.status_code == 400
+    # A program of another bidang is not offered to this operator.
+    make_program("REHAB", bidang="rehsos")
+    response = _start(client, {"kind": "enrollments", "program": "REHAB", "mode": "all"}, ["x"])
+    assert response.status_code == 400
+    assert not ProgramImport.objects.exists() and not Job.objects.exists()
+
+
+@pytest.mark.django_db
+def test_templates(users, client_for):
+    make_program("TPL", unit="person")
+    client = client_for(users["operator"])
+    response = client.get(reverse("programs:import_template") + "?jenis=hasil")
+    assert xlsx_rows(response.content)[0][:3] == ["nik", "no_kk", "program"]
+    response = client.get(
+        reverse("programs:import_template") + "?jenis=penerima&program=TPL&format=csv"
+    )
+    assert (
+        response.content.decode("utf-8-sig").splitlines()[0]
+        == "nik;mulai;status;nomor_sk;tanggal_sk"
+    )
+    assert client_for(users["auditor"]).get(reverse("programs:import_template")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_who_may_import_and_see_an_import(users, client_for):
+    for role in ("auditor", "kepala_dinas", "tksk", "api_client"):
+        assert client_for(users[role]).get(reverse("programs:import")).status_code == 403, role
+        assert client_for(users[role]).post(reverse("programs:import"), {}).status_code == 403
+    record = ProgramImport.objects.create(
+        kind="disbursements",
+        file_name="hasil.csv",
+        created_by=users["operator"],
+        bidang=users["operator"].bidang,
+        report_file="programs/imports/x.xlsx",
+    )
+    detail = reverse("programs:import_detail", args=[record.pk])
+    for role in ("operator", "kepala_bidang", "admin"):
+        assert client_for(users[role]).get(detail).status_code == 200, role
+    # Another bidang's operator does not see it; roles without import get 404.
+    for role in ("operator_other_bidang", "auditor", "kepala_dinas", "tksk"):
+        assert client_for(users[role]).get(detail).status_code == 404, role
+        download = reverse("programs:import_download", args=[record.pk, "laporan"])
+        assert client_for(users[role]).get(download).status_code == 404, role
+    missing = reverse("programs:import_download", args=[record.pk, "ditolak"])
+    assert client_for(users["operator"]).get(missing).status_code == 404
+    listing = client_for(users["operator_other_bidang"]).get(reverse("programs:import"))
+    assert "hasil.csv" not in listing.content.decode()
+    assert (
+        "hasil.csv"
+        in client_for(users["operator"]).get(reverse("programs:import")).content.decode()
+    )

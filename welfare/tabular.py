@@ -99,6 +99,12 @@ class Table:
 
     def rows(self) -> Iterator[tuple[int, dict]]:
         """(row number as the user sees it, {column key: raw value}); blank rows skipped."""
+        for index, mapped, _values in self.records():
+            yield index, mapped
+
+    def records(self) -> Iterator[tuple[int, dict, list]]:
+        """As ``rows()``, with the row's cells as in the file too (for ``write_rows``, the
+        file of refused rows), so that a file is read once."""
         for index, values in enumerate(self.raw_rows(), start=2):
             if not any(_filled(v) for v in values):
                 continue
@@ -108,6 +114,7 @@ class Table:
                     key: (values[pos] if pos < len(values) else None)
                     for key, pos in self.mapping.items()
                 },
+                values,
             )
 
     def raw_rows(self) -> Iterator[list]:
@@ -211,6 +218,11 @@ class _KeepOpen:
         return True
 
     def close(self) -> None:
+        pass
+
+    def flush(self) -> None:
+        # Read only: nothing to flush. The text wrapper flushes when it is collected, maybe
+        # after the caller closed the file, which would raise "I/O operation on closed file".
         pass
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Village
@@ -38,7 +39,26 @@ class _VillageMixin:
         field.label_from_instance = lambda v: f"{v.name} ({v.district.name})"
 
 
-class HouseholdForm(_VillageMixin, VersionedFormMixin, forms.ModelForm):
+class _ServiceCheckedIdentity:
+    """The No. KK's and the NIK's uniqueness is checked by the service, whose message links to
+    the existing record: the form checks every other constraint of the model."""
+
+    identity_field = ""
+
+    def validate_unique(self):
+        pass
+
+    def validate_constraints(self):
+        exclude = self._get_validation_exclusions() | {self.identity_field}
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            self._update_errors(exc)
+
+
+class HouseholdForm(_ServiceCheckedIdentity, _VillageMixin, VersionedFormMixin, forms.ModelForm):
+    identity_field = "no_kk"
+
     class Meta:
         model = Household
         fields = [
@@ -63,14 +83,13 @@ class HouseholdForm(_VillageMixin, VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self._setup_village(user)
 
-    def validate_unique(self):
-        """Uniqueness is checked by the service (with a clear message)."""
-
     def data_for_service(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class PersonForm(_VillageMixin, VersionedFormMixin, forms.ModelForm):
+class PersonForm(_ServiceCheckedIdentity, _VillageMixin, VersionedFormMixin, forms.ModelForm):
+    identity_field = "nik"
+
     household_no_kk = forms.CharField(
         label=_("No. KK of the household"),
         required=False,
@@ -126,9 +145,6 @@ class PersonForm(_VillageMixin, VersionedFormMixin, forms.ModelForm):
                 _("No household with this No. KK is in the registry; add the household first.")
             )
         return household
-
-    def validate_unique(self):
-        """The NIK is checked by the service, which links to the existing person."""
 
     def data_for_service(self) -> dict:
         data = {

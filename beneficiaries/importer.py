@@ -181,6 +181,7 @@ COPY_BATCH = 20000
 # index from sorted rows and checking a foreign key with one join are many times faster than
 # maintaining them row by row (measured in benchmarks/registry_import.py).
 BULK_LOAD_MIN_ROWS = 50_000
+IMPORT_WORK_MEM = "128MB"
 
 
 def template_file(fmt: str = "xlsx") -> bytes:
@@ -672,10 +673,13 @@ def _set_checks(cursor, errors: RowErrors, home_regency: str) -> None:
     """The checks that need the database or several rows, set-based."""
     pg = connection.vendor == "postgresql"
     false = "false" if pg else "0"
-    cursor.execute(f"CREATE INDEX {STAGE}_nik ON {STAGE} (nik)")
-    cursor.execute(f"CREATE INDEX {STAGE}_kk ON {STAGE} (no_kk, line)")
     if pg:
+        # Every check below is a hash join or a grouping over the whole file: PostgreSQL needs
+        # statistics, not indexes (building them cost more than the checks they served).
         cursor.execute(f"ANALYZE {STAGE}")
+    else:
+        cursor.execute(f"CREATE INDEX {STAGE}_nik ON {STAGE} (nik)")
+        cursor.execute(f"CREATE INDEX {STAGE}_kk ON {STAGE} (no_kk, line)")
     checks = [
         (
             "village",
@@ -702,12 +706,10 @@ def _set_checks(cursor, errors: RowErrors, home_regency: str) -> None:
         ),
         (
             "village",
-            f"""SELECT s.line, f.line FROM {STAGE} s JOIN (
-                  SELECT no_kk, line, village_code FROM (
-                    SELECT no_kk, line, village_code,
-                           row_number() OVER (PARTITION BY no_kk ORDER BY line) AS rn
-                    FROM {STAGE}) x WHERE rn = 1
-                ) f ON f.no_kk = s.no_kk
+            f"""WITH mixed AS (SELECT no_kk, min(line) AS first_line FROM {STAGE}
+                               GROUP BY no_kk HAVING min(village_code) <> max(village_code))
+                SELECT s.line, f.line FROM {STAGE} s JOIN mixed m ON m.no_kk = s.no_kk
+                JOIN {STAGE} f ON f.line = m.first_line
                 WHERE s.village_code <> f.village_code""",
             [],
             _("The rows of one No. KK must name one village; row %(value)s names another."),
@@ -753,7 +755,8 @@ def _bulk_load(cursor, table: str, enabled: bool, keep_unique: bool = False) -> 
     they are exactly the migrations' own; a duplicate or a dangling reference still fails the
     import. Inside the import's transaction: a failure restores them with the rest. The table
     is locked for the import's duration, which a district's first load can afford.
-    ``keep_unique`` keeps the unique keys (and their indexes) for an ``ON CONFLICT``."""
+    ``keep_unique`` keeps the unique keys and their indexes (for a table whose new rows are
+    looked up by that key while they are written)."""
     if not enabled:
         yield
         return
@@ -797,12 +800,11 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
     now = timezone.now()
     source = batch.source
     cursor.execute(f"DROP TABLE IF EXISTS {STAGE}_hh")
+    # A household is described by the first row of its No. KK (a grouping, not a sort).
     cursor.execute(
         f"""CREATE TEMPORARY TABLE {STAGE}_hh AS
-            SELECT no_kk, village_code, address, rt, rw, desil, desil_date FROM (
-              SELECT s.*, row_number() OVER (PARTITION BY no_kk ORDER BY line) AS rn
-              FROM {STAGE} s WHERE ok = {true}) x
-            WHERE rn = 1"""
+            SELECT no_kk, village_code, address, rt, rw, desil, desil_date FROM {STAGE}
+            WHERE line IN (SELECT min(line) FROM {STAGE} WHERE ok = {true} GROUP BY no_kk)"""
     )
     cursor.execute(f"CREATE UNIQUE INDEX {STAGE}_hh_kk ON {STAGE}_hh (no_kk)")
     hh_fields = ("village_id", "address", "rt", "rw", "desil", "desil_date")
@@ -811,11 +813,10 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
         _distinct(pg, f"h.{f}", src) for f, src in zip(hh_fields, hh_source, strict=True)
     )
     cursor.execute(
-        f"""SELECT count(*) - count(h.id),
-                   count(CASE WHEN h.id IS NOT NULL AND ({differs_hh}) THEN 1 END)
-            FROM {STAGE}_hh s LEFT JOIN beneficiaries_household h ON h.no_kk = s.no_kk"""
+        f"""SELECT count(*) FROM {STAGE}_hh s WHERE NOT EXISTS
+              (SELECT 1 FROM beneficiaries_household h WHERE h.no_kk = s.no_kk)"""
     )
-    hh_created, hh_updated = cursor.fetchone()
+    hh_created = cursor.fetchone()[0]
     cols = ", ".join(hh_fields)
     insert_hh = f"""INSERT INTO beneficiaries_household
           (no_kk, district_id, {cols}, status, source, notes, version, created_at,
@@ -836,27 +837,37 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
                 FROM {STAGE}_hh s WHERE h.no_kk = s.no_kk AND ({differs_hh})""",
             [now, batch.pk],
         )
-        cursor.execute(
-            f"""{insert_hh} WHERE NOT EXISTS
-                  (SELECT 1 FROM beneficiaries_household h WHERE h.no_kk = s.no_kk)""",
-            insert_params,
-        )
+        hh_updated = cursor.rowcount
+        if hh_created:
+            cursor.execute(
+                f"""{insert_hh} WHERE NOT EXISTS
+                      (SELECT 1 FROM beneficiaries_household h WHERE h.no_kk = s.no_kk)""",
+                insert_params,
+            )
     if pg:
         # The persons are joined to the households just written: without fresh statistics the
         # planner takes the table for empty and loops over it for every row.
         cursor.execute("ANALYZE beneficiaries_household")
+    desil_source = Source.DTSEN if source == Source.DTSEN else Source.IMPORT
     bulk = _is_bulk_load(cursor, "beneficiaries_desilrecord", hh_created)
     with _bulk_load(cursor, "beneficiaries_desilrecord", bulk, keep_unique=True):
+        # A correction of the desil of a date already recorded, then the new dates.
+        cursor.execute(
+            f"""UPDATE beneficiaries_desilrecord AS d SET desil = s.desil, source = %s,
+                  recorded_by_id = %s
+                FROM {STAGE}_hh s JOIN beneficiaries_household h ON h.no_kk = s.no_kk
+                WHERE d.household_id = h.id AND d.as_of = s.desil_date AND d.desil <> s.desil""",
+            [desil_source, actor.pk],
+        )
         cursor.execute(
             f"""INSERT INTO beneficiaries_desilrecord (household_id, desil, as_of, source,
-              recorded_at, recorded_by_id)
-            SELECT h.id, s.desil, s.desil_date, %s, %s, %s
-            FROM {STAGE}_hh s JOIN beneficiaries_household h ON h.no_kk = s.no_kk
-            WHERE s.desil IS NOT NULL AND s.desil_date IS NOT NULL
-            ON CONFLICT (household_id, as_of) DO UPDATE SET desil = excluded.desil,
-              source = excluded.source, recorded_by_id = excluded.recorded_by_id
-            WHERE beneficiaries_desilrecord.desil <> excluded.desil""",
-            [Source.DTSEN if source == Source.DTSEN else Source.IMPORT, now, actor.pk],
+                  recorded_at, recorded_by_id)
+                SELECT h.id, s.desil, s.desil_date, %s, %s, %s
+                FROM {STAGE}_hh s JOIN beneficiaries_household h ON h.no_kk = s.no_kk
+                WHERE s.desil IS NOT NULL AND s.desil_date IS NOT NULL AND NOT EXISTS
+                  (SELECT 1 FROM beneficiaries_desilrecord d
+                   WHERE d.household_id = h.id AND d.as_of = s.desil_date)""",
+            [desil_source, now, actor.pk],
         )
     p_fields = (
         "name",
@@ -900,12 +911,10 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
         _distinct(pg, f"p.{f}", src) for f, src in zip(p_fields, p_source, strict=True)
     )
     cursor.execute(
-        f"""SELECT count(*) - count(p.id),
-                   count(CASE WHEN p.id IS NOT NULL AND ({differs_p}) THEN 1 END)
-            FROM {STAGE} s JOIN beneficiaries_household h ON h.no_kk = s.no_kk
-            LEFT JOIN beneficiaries_person p ON p.nik = s.nik WHERE s.ok = {true}"""
+        f"""SELECT count(*) FROM {STAGE} s WHERE s.ok = {true} AND NOT EXISTS
+              (SELECT 1 FROM beneficiaries_person p WHERE p.nik = s.nik)"""
     )
-    p_created, p_updated = cursor.fetchone()
+    p_created = cursor.fetchone()[0]
     insert_p = f"""INSERT INTO beneficiaries_person (nik, {", ".join(p_fields)}, source, notes,
           version, created_at, updated_at, deleted_reason, import_batch_id)
         SELECT s.nik, {", ".join(p_source)}, %s, '', 1, %s, %s, '', %s
@@ -922,11 +931,13 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
                 WHERE s.ok = {true} AND p.nik = s.nik AND ({differs_p})""",
             [now, batch.pk],
         )
-        cursor.execute(
-            f"""{insert_p} AND NOT EXISTS
-                  (SELECT 1 FROM beneficiaries_person p WHERE p.nik = s.nik)""",
-            insert_params,
-        )
+        p_updated = cursor.rowcount
+        if p_created:
+            cursor.execute(
+                f"""{insert_p} AND NOT EXISTS
+                      (SELECT 1 FROM beneficiaries_person p WHERE p.nik = s.nik)""",
+                insert_params,
+            )
     cursor.execute(f"DROP TABLE IF EXISTS {STAGE}_hh")
     return {
         "households_created": hh_created,
@@ -975,6 +986,10 @@ def run_import(
     rows = 0
     with transaction.atomic():
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # The checks and the save join and group whole files: with the default 4 MB
+                # every hash spills to disk. For this transaction only.
+                cursor.execute("SET LOCAL work_mem = %s", [IMPORT_WORK_MEM])
             _create_stage(cursor)
             stager = _Stager(cursor)
             progress(5, _("Reading and checking the rows"))

@@ -112,7 +112,9 @@ class Household(VersionedModel, TimeStampedModel, SoftDeleteModel):
         NOT_FOUND = "tidak_ditemukan", _("Not found")
         INACTIVE = "nonaktif", _("Inactive")
 
-    no_kk = models.CharField(_("family card number (No. KK)"), max_length=16, unique=True)
+    # Unique by a constraint in Meta, not ``unique=True``: that would add a pattern-ops index
+    # (for LIKE) besides the unique one, and No. KK is only ever looked up whole.
+    no_kk = models.CharField(_("family card number (No. KK)"), max_length=16)
     # No single-column indexes on the region keys: household_region_idx serves kecamatan
     # filters and household_village_idx the desa ones (the default ForeignKey index would add a
     # second, pattern-ops index per key that nothing uses, and every import pays for each).
@@ -153,6 +155,10 @@ class Household(VersionedModel, TimeStampedModel, SoftDeleteModel):
         related_name="+",
     )
 
+    # SoftDeleteModel's field without its full index: the deleted rows are few and
+    # ``*_deleted_idx`` (Meta) indexes only them.
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+
     history = HistoricalRecords(excluded_fields=["updated_at"])
     access = AccessPolicy(
         domain=Domain.REGISTRY,
@@ -168,9 +174,15 @@ class Household(VersionedModel, TimeStampedModel, SoftDeleteModel):
         indexes = [
             models.Index(fields=["district", "village"], name="household_region_idx"),
             models.Index(fields=["village"], name="household_village_idx"),
+            models.Index(
+                fields=["deleted_at"],
+                condition=Q(deleted_at__isnull=False),
+                name="household_deleted_idx",
+            ),
             models.Index(fields=["desil"], name="household_desil_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["no_kk"], name="household_no_kk_unique"),
             models.CheckConstraint(
                 condition=Q(desil__isnull=True) | Q(desil__gte=1, desil__lte=10),
                 name="household_desil_1_10",
@@ -225,7 +237,7 @@ class DesilRecord(models.Model):
 class Person(VersionedModel, TimeStampedModel, SoftDeleteModel):
     """A person identified by NIK."""
 
-    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    nik = models.CharField(_("NIK"), max_length=16)  # unique: see Meta (and Household.no_kk)
     name = models.CharField(_("name"), max_length=150)
     # Upper case, single spaces, letters only: what duplicate detection compares.
     name_normalized = models.CharField(_("normalised name"), max_length=150, editable=False)
@@ -284,6 +296,7 @@ class Person(VersionedModel, TimeStampedModel, SoftDeleteModel):
         null=True,
         blank=True,
         related_name="merged_from",
+        db_index=False,  # person_merged_idx: only the few merged rows are indexed
     )
     notes = models.TextField(_("notes"), blank=True)
     import_batch = models.ForeignKey(
@@ -294,6 +307,10 @@ class Person(VersionedModel, TimeStampedModel, SoftDeleteModel):
         blank=True,
         related_name="+",
     )
+
+    # SoftDeleteModel's field without its full index: the deleted rows are few and
+    # ``*_deleted_idx`` (Meta) indexes only them.
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at", "name_normalized"])
     access = AccessPolicy(
@@ -311,6 +328,16 @@ class Person(VersionedModel, TimeStampedModel, SoftDeleteModel):
             models.Index(fields=["district", "village"], name="person_region_idx"),
             models.Index(fields=["name_normalized", "birth_date"], name="person_dupe_idx"),
             models.Index(fields=["village"], name="person_village_idx"),
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="person_merged_idx",
+            ),
+            models.Index(
+                fields=["deleted_at"],
+                condition=Q(deleted_at__isnull=False),
+                name="person_deleted_idx",
+            ),
             models.Index(fields=["birth_date"], name="person_birth_idx"),
             # The active list of a kecamatan, in its order: the page and its count read the
             # index only (measured in benchmarks/registry_import.py).
@@ -321,6 +348,7 @@ class Person(VersionedModel, TimeStampedModel, SoftDeleteModel):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["nik"], name="person_nik_unique"),
             models.CheckConstraint(
                 condition=Q(deceased=True) | Q(death_date__isnull=True),
                 name="person_death_date_only_if_deceased",

@@ -365,3 +365,17 @@ def test_bulk_load_that_fails_leaves_the_schema_and_the_data_as_they_were(
         _run(_csv(_families(village_a, count=3)), users["admin"])
     assert Household.objects.count() == 0 and Person.objects.count() == 0
     assert _schema("beneficiaries_person") == before
+
+
+@pytest.mark.django_db
+def test_rows_of_one_family_in_two_villages_are_refused_with_the_first_row(
+    users, village_a, village_b
+):
+    rows = _families(village_a, count=2)
+    rows[1]["village"] = village_b.code  # the second member of family 1 elsewhere
+    batch = _run(_csv(rows), users["admin"])
+    assert batch.status == ImportBatch.Status.REFUSED and batch.invalid_rows == 1
+    (problem,) = batch.error_items
+    assert (problem.row, problem.column) == (3, "Kode Desa")
+    assert "baris 2" in problem.message
+    assert Person.objects.count() == 0

@@ -147,7 +147,7 @@ def test_bad_rows_are_reported_and_nothing_is_saved(planned, users):
     assert not report.committed and report.saved == 0
     found = {(p.row, p.column) for p in report.problems}
     assert found == {(3, "no_kk"), (4, "program"), (5, "no_kk"), (6, "keterangan"), (7, "no_kk")}
-    assert "16 angka" in next(p.message for p in report.problems if p.row == 3)
+    assert "16 digit" in next(p.message for p in report.problems if p.row == 3)
     assert "tahap 2" in next(p.message for p in report.problems if p.row == 5)
     assert "baris sebelumnya" in next(p.message for p in report.problems if p.row == 7)
     assert report.invalid_rows == 5

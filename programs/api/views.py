@@ -263,7 +263,6 @@ class ProgramImportViewSet(
         except DjangoValidationError as exc:
             raise ValidationError({"program": exc.messages}) from exc
         # PermissionDenied (a program of another bidang) goes on: HTTP 403 with its message.
-        record = self.get_queryset().get(pk=record.pk)
         return Response(
             s.ProgramImportSerializer(record, context={"request": request}).data,
             status=status.HTTP_202_ACCEPTED,

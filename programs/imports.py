@@ -558,7 +558,9 @@ def _check_enrollments(
             continue
         decree, decree_date = _text(cells.get("nomor_sk")), None
         if status == Enrollment.Status.ACTIVE:
-            needs_decree = _("An active enrollment needs the decree (SK penetapan): number and date.")
+            needs_decree = _(
+                "An active enrollment needs the decree (SK penetapan): number and date."
+            )
             if not decree:
                 problem("nomor_sk", needs_decree)
                 continue

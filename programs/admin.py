@@ -5,7 +5,15 @@ hold the rules; the admin shows them read-only."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Disbursement, Enrollment, KubeGroup, Program, ProgramQuota, Stage
+from .models import (
+    Disbursement,
+    Enrollment,
+    KubeGroup,
+    Program,
+    ProgramImport,
+    ProgramQuota,
+    Stage,
+)
 
 
 class QuotaInline(admin.TabularInline):
@@ -55,3 +63,35 @@ class DisbursementAdmin(ReadOnlyAdmin):
 @admin.register(KubeGroup)
 class KubeGroupAdmin(ReadOnlyAdmin):
     list_display = ["name", "program", "district", "village", "state"]
+
+
+@admin.register(ProgramImport)
+class ProgramImportAdmin(admin.ModelAdmin):
+    """Imports are made on the page, the API or ``manage.py programs_import``; read-only here."""
+
+    list_display = [
+        "pk",
+        "kind",
+        "program",
+        "bidang",
+        "file_name",
+        "status",
+        "rows",
+        "invalid_rows",
+        "saved",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = ["kind", "status", "mode", "bidang"]
+    search_fields = ["file_name", "program__code", "created_by__username"]
+    date_hierarchy = "created_at"
+    list_select_related = ["program", "bidang", "created_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

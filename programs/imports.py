@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from accounts.access import Action, Domain, check_bidang, require
 from beneficiaries.models import Household, Person
 from welfare import tabular
-from welfare.tabular import RowError, RowErrors, TabularError
+from welfare.tabular import CellError, RowError, RowErrors, TabularError
 
 from . import eligibility, services
 from .models import Disbursement, Enrollment, Program, ProgramImport, Unit
@@ -98,6 +98,8 @@ CHANNEL_WORDS = {
 # Lists of numbers or ids sent to the database in pieces (SQLite takes at most 32,766
 # parameters in a statement).
 CHUNK = 5000
+# Disbursement.paid_amount holds 12 digits before the decimal comma.
+MAX_AMOUNT = Decimal(10) ** 12
 # How many problems the import's page shows (the report file has them all).
 SHOWN_PROBLEMS = 100
 
@@ -190,14 +192,38 @@ def _chunks(items: list, size: int = CHUNK):
         yield items[start : start + size]
 
 
+def parse_number(value, column: str) -> str:
+    """The NIK (``column`` "nik") or No. KK of a cell: 16 digits typed as text. CellError, with
+    a message naming the column, for a number the spreadsheet shortened (stored as a number or
+    in scientific notation), other characters or another length."""
+    label = _("NIK") if column == "nik" else _("No. KK")
+    return tabular.parse_digits(value, length=16, label=label)
+
+
+def _number_or_none(value, column: str) -> str | None:
+    try:
+        return parse_number(value, column)
+    except CellError:
+        return None
+
+
 def parse_amount(value) -> Decimal:
-    """Rp in Indonesian notation (1.234.567,50) or a plain number."""
+    """Rp in Indonesian notation (1.234.567,50) or a plain number. ValueError (or
+    InvalidOperation) for words, NaN, Infinity and Excel's scientific notation (3E+05)."""
+    if isinstance(value, bool):
+        raise ValueError(value)
     if isinstance(value, (int, float, Decimal)):
-        return Decimal(str(value))
-    text = _text(value).replace("Rp", "").replace(" ", "")
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", text) or "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    return Decimal(text)
+        amount = Decimal(str(value))
+    else:
+        text = _text(value).replace("Rp", "").replace(" ", "")
+        if tabular.is_scientific(text):
+            raise ValueError(text)
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", text) or "," in text:
+            text = text.replace(".", "").replace(",", ".")
+        amount = Decimal(text)
+    if not amount.is_finite():
+        raise ValueError(value)
+    return amount
 
 
 def parse_date(value) -> datetime.date:
@@ -253,9 +279,10 @@ def _check_disbursements(actor, rows: list[_Row], errors: RowErrors) -> dict[int
     for row in rows:
         program = programs.get(_text(row.values.get("program")))
         if program is not None:
-            needed[program.pk].add(
-                _text(row.values.get("nik" if program.unit == Unit.PERSON else "no_kk"))
-            )
+            column = "nik" if program.unit == Unit.PERSON else "no_kk"
+            number = _number_or_none(row.values.get(column), column)
+            if number:
+                needed[program.pk].add(number)
     # The disbursements the file may name: one query per program (per 5,000 numbers).
     index: dict[tuple, int] = {}
     by_pk = {p.pk: p for p in programs.values()}
@@ -292,14 +319,20 @@ def _check_disbursements(actor, rows: list[_Row], errors: RowErrors) -> dict[int
             problem("program", _("This program belongs to another division (bidang)."))
             continue
         column = "nik" if program.unit == Unit.PERSON else "no_kk"
-        number = _text(cells.get(column))
-        if not (number.isdigit() and len(number) == 16):
-            problem(column, _("Enter 16 digits."))
+        try:
+            number = parse_number(cells.get(column), column)
+        except CellError as exc:
+            problem(column, exc.message)
             continue
         try:
-            year, stage = int(_text(cells.get("tahun"))), int(_text(cells.get("tahap")))
+            year = int(_text(cells.get("tahun")))
         except ValueError:
-            problem("tahap", _("Give the year and the stage as numbers."))
+            problem("tahun", _("Write the year as a number, e.g. 2026."))
+            continue
+        try:
+            stage = int(_text(cells.get("tahap")))
+        except ValueError:
+            problem("tahap", _("Write the stage as a number, e.g. 1."))
             continue
         pk = index.get((program.pk, number, year, stage))
         if pk is None:
@@ -338,6 +371,9 @@ def _check_disbursements(actor, rows: list[_Row], errors: RowErrors) -> dict[int
                 values["paid_amount"] = parse_amount(cells.get("jumlah"))
             except (InvalidOperation, ValueError):
                 problem("jumlah", _("Write the amount as a number, e.g. 750.000."))
+                continue
+            if values["paid_amount"] >= MAX_AMOUNT:
+                problem("jumlah", _("The amount is too large for one disbursement."))
                 continue
             try:
                 values["paid_on"] = parse_date(cells.get("tanggal"))
@@ -480,7 +516,7 @@ def _check_enrollments(
 ) -> list[_Candidate]:
     """The row checks, then the eligibility rules set-based; the rows that pass."""
     model = Person if program.unit == Unit.PERSON else Household
-    numbers = sorted({_text(row.values.get(column)) for row in rows})
+    numbers = sorted({n for row in rows if (n := _number_or_none(row.values.get(column), column))})
     found: dict[str, tuple] = {}
     for part in _chunks(numbers):
         for number, pk, district_id, village_id in model.objects.filter(
@@ -495,7 +531,11 @@ def _check_enrollments(
         def problem(key: str, message: str, n=n, cells=cells) -> None:
             errors.add(n, key, message, cells.get(key))
 
-        number = _text(cells.get(column))
+        try:
+            number = parse_number(cells.get(column), column)
+        except CellError as exc:
+            problem(column, exc.message)
+            continue
         if number not in found:
             problem(column, _("This number is not in the registry."))
             continue
@@ -518,15 +558,19 @@ def _check_enrollments(
             continue
         decree, decree_date = _text(cells.get("nomor_sk")), None
         if status == Enrollment.Status.ACTIVE:
+            needs_decree = _(
+                "An active enrollment needs the decree (SK penetapan): number and date."
+            )
+            if not decree:
+                problem("nomor_sk", needs_decree)
+                continue
+            if not _text(cells.get("tanggal_sk")):
+                problem("tanggal_sk", needs_decree)
+                continue
             try:
                 decree_date = parse_date(cells.get("tanggal_sk"))
             except ValueError:
-                decree_date = None
-            if not decree or decree_date is None:
-                problem(
-                    "nomor_sk",
-                    _("An active enrollment needs the decree (SK penetapan): number and date."),
-                )
+                problem("tanggal_sk", _("Write the date as YYYY-MM-DD or DD/MM/YYYY."))
                 continue
         taken.add(pk)
         candidates.append(
@@ -620,6 +664,38 @@ def _save_enrollments(
 # --- The import record and its job ----------------------------------------------------------------
 
 
+def import_create(
+    *, actor, kind: str, file_name: str, program: Program | None, mode: str, commit: bool
+) -> ProgramImport:
+    """Record an import (status pending) after the checks every channel shares: the role may
+    import, an enrollment list names a program of the actor's bidang that enrolls persons or
+    households. The page and the API queue its job (``import_start``); ``manage.py
+    programs_import`` runs it at once (``run_import``)."""
+    require(actor, Domain.PROGRAMS, Action.IMPORT)
+    if kind not in ProgramImport.Kind.values:
+        raise ValidationError(_("Unknown kind of import."))
+    if mode not in Mode.values:
+        raise ValidationError(_("Unknown mode of import."))
+    if kind == ProgramImport.Kind.ENROLLMENTS:
+        if program is None:
+            raise ValidationError(_("Choose the program to enroll the recipients in."))
+        check_bidang(actor, program.bidang_id)
+        if program.unit == Unit.GROUP:
+            raise ValidationError(_("Groups are enrolled one by one."))
+        bidang_id = program.bidang_id
+    else:
+        program, bidang_id = None, getattr(actor, "bidang_id", None)
+    return ProgramImport.objects.create(
+        kind=kind,
+        program=program,
+        bidang_id=bidang_id,
+        file_name=file_name[:255],
+        mode=mode,
+        commit=commit,
+        created_by=actor,
+    )
+
+
 def import_start(
     *, actor, kind: str, file, file_name: str, program: Program | None, mode: str, commit: bool
 ) -> ProgramImport:
@@ -628,25 +704,14 @@ def import_start(
 
     from .jobs import IMPORT_JOB
 
-    require(actor, Domain.PROGRAMS, Action.IMPORT)
-    if kind == ProgramImport.Kind.ENROLLMENTS:
-        if program is None:
-            raise ValueError("an enrollment import needs its program")
-        check_bidang(actor, program.bidang_id)
-        if program.unit == Unit.GROUP:
-            raise ValidationError(_("Groups are enrolled one by one."))
-        bidang_id = program.bidang_id
-    else:
-        program, bidang_id = None, getattr(actor, "bidang_id", None)
     with transaction.atomic():
-        record = ProgramImport.objects.create(
+        record = import_create(
+            actor=actor,
             kind=kind,
+            file_name=file_name,
             program=program,
-            bidang_id=bidang_id,
-            file_name=file_name[:255],
             mode=mode,
             commit=commit,
-            created_by=actor,
         )
         title = (
             _("Disbursement results import: %(name)s")

@@ -120,7 +120,12 @@ def _program_import(ctx) -> ProgramImport:
     )
 
 
-@sample("programs:import_detail")
+@sample(
+    "programs:import_detail",
+    "api:program-import-detail",
+    "api:program-import-report",
+    "api:program-import-rejected",
+)
 def program_import(ctx):
     return Sample(kwargs={"pk": _program_import(ctx).pk})
 

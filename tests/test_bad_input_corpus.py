@@ -15,6 +15,10 @@ Targets:
   (``channels`` limits a case to one).
 * ``performance.import_rows``: a row of an XLSX import, through ``run_import(commit=True)``.
 * ``performance.import_file``: the uploaded file itself, on the import page and the API.
+* ``programs.import_rows``: a program import (disbursement results, a recipient list) through
+  the import service with ``commit=True``: a row's problem on its row and column, a file or
+  header problem on ``file``, a program the importer may not use on ``program``.
+* ``programs.import_file``: the uploaded file itself, on the program import page and the API.
 * ``escaped``: HTML and script in names and texts are accepted as text and every page that
   shows them (``show``) renders them escaped.
 
@@ -24,7 +28,7 @@ another), ``{village_a_id}``, ``{district_a}``, ``{bidang:<code>}``, ``{psks_kin
 ``{sub_kegiatan:<code>}``, ``{agency_version}``, ``{repeat:<text>:<n>}``, ``{payload}``.
 Generated files: ``{"head": "jpeg|png|pdf|xlsx|text", "megabytes": n | "bytes": n, "name": ...}``.
 
-Adding the registry or program imports later takes a few entries: a JSON file with
+Adding the registry import later takes a few entries: a JSON file with
 ``"target": "page_form"`` and the page's url, user and a valid base (for a form), or a new
 target: write an adapter ``send_<name>(ctx, spec, case) -> {field: [messages]}`` for its import
 (e.g. run the import service with a CSV from ``tests/corpus/files/`` and map its problems to
@@ -94,7 +98,7 @@ def cases(target: str) -> list:
             channels = case.get("channels") or spec.get("channels") or [None]
             if target == "fieldwork.field_form" and channels == [None]:
                 channels = ["web", "api"]
-            if target == "performance.import_file" and channels == [None]:
+            if target in ("performance.import_file", "programs.import_file") and channels == [None]:
                 channels = ["page", "api"]
             for channel in channels:
                 suffix = f"-{channel}" if channel else ""
@@ -113,6 +117,7 @@ class Ctx:
     clients: dict
     apis: dict
     payload: str = ""
+    extra: dict | None = None  # placeholders a target's data adds ({kk_paid}, {year}...)
 
     def user(self, key: str):
         return self.users[key]
@@ -139,7 +144,7 @@ def ctx(regions, users, village_a, village_b, district_a, client_for, api_for, m
     agency_get()
     fieldwork_settings()
     clients = {key: client_for(users[key]) for key in ("admin", "planner", "tksk", "operator")}
-    apis = {key: api_for(users[key]) for key in ("planner", "tksk")}
+    apis = {key: api_for(users[key]) for key in ("planner", "tksk", "operator")}
     return Ctx(users, village_a, village_b, district_a, clients, apis)
 
 
@@ -180,6 +185,7 @@ def resolve(value, ctx: Ctx):
         "{village_b_id}": str(ctx.village_b.pk),
         "{district_a}": ctx.district_a.code,
         "{payload}": ctx.payload,
+        **{f"{{{key}}}": v for key, v in (ctx.extra or {}).items()},
     }
     if value in simple:
         return simple[value]
@@ -330,11 +336,126 @@ def send_import_file(ctx: Ctx, spec: dict, case: dict, channel: str) -> dict:
     return form_errors(response)
 
 
+PROGRAM_IMPORTS = {
+    # case kind -> (ProgramImport.Kind, the program of an enrollment list)
+    "results": ("disbursements", None),
+    "enrollments_kk": ("enrollments", "KORPUS-KK"),
+    "enrollments_nik": ("enrollments", "KORPUS-NIK"),
+}
+
+
+@pytest.fixture
+def program_data(ctx):
+    """The programs, enrollments and planned disbursements the program import cases name, made
+    before the rows are counted; their numbers become placeholders."""
+    from django.utils import timezone
+
+    from programs import services as program_services
+
+    from .factories.programs import make_household, make_person, make_program, make_stage, quota
+
+    year = timezone.localdate().year
+    admin = ctx.user("admin")
+    by_households = make_program("KORPUS-KK", max_desil=4)
+    by_persons = make_program("KORPUS-NIK", unit="person")
+    quota(make_program("KORPUS-Q"), year, village=ctx.village_a, n=0)
+    make_program("KORPUS-KUBE", unit="group")
+    paid_household = make_household(ctx.village_a, desil=2)
+    paid_person = make_person(make_household(ctx.village_a, members=[]), age=35)
+    for program, recipient in (
+        (by_households, {"household": paid_household}),
+        (by_persons, {"person": paid_person}),
+    ):
+        program_services.enrollment_create(
+            actor=admin,
+            program=program,
+            start_date=timezone.localdate().replace(month=1, day=1),
+            status="aktif",
+            decree_number="460/SK-1",
+            decree_date=timezone.localdate().replace(month=1, day=1),
+            **recipient,
+        )
+        program_services.disbursements_plan(actor=admin, stage=make_stage(program, year, 1))
+    ctx.extra = {
+        "year": str(year),
+        "kk_paid": paid_household.no_kk,
+        "nik_paid": paid_person.nik,
+        "kk_new": make_household(ctx.village_a, desil=2).no_kk,
+        "kk_desil_9": make_household(ctx.village_a, desil=9).no_kk,
+        "nik_new": make_person(make_household(ctx.village_a, members=[]), age=30).nik,
+        "nik_deceased": make_person(
+            make_household(ctx.village_a, members=[]), age=70, deceased=True
+        ).nik,
+    }
+    return ctx
+
+
+def program_import_file(ctx: Ctx, spec: dict, case: dict):
+    """The case's file: a corpus file, or the kind's base rows with the case's changes (``set``
+    on ``row``, ``append`` a row, or other ``rows`` altogether) as a CSV with semicolons."""
+    import io
+
+    if "file" in case:
+        path = CORPUS / "files" / case["file"]
+        upload = io.BytesIO(path.read_bytes())
+        upload.name = path.name
+        return upload
+    rows = resolve(copy.deepcopy(case.get("rows") or spec["base"][case["kind"]]), ctx)
+    header = rows[0]
+    for column, value in resolve(case.get("set", {}), ctx).items():
+        rows[case["row"] - 1][header.index(column)] = value
+    if "append" in case:
+        rows.append(resolve(case["append"], ctx))
+    upload = io.BytesIO(("\n".join(";".join(r) for r in rows) + "\n").encode("utf-8-sig"))
+    upload.name = "impor.csv"
+    return upload
+
+
+def send_program_import(ctx: Ctx, spec: dict, case: dict, channel) -> dict:
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from programs import imports
+    from programs.models import Program
+    from welfare.tabular import TabularError
+
+    kind, default_program = PROGRAM_IMPORTS[case["kind"]]
+    actor = ctx.user(case.get("actor", "operator"))
+    file = program_import_file(ctx, spec, case)
+    try:
+        if kind == "disbursements":
+            report = imports.disbursement_results_import(actor=actor, file=file, commit=True)
+        else:
+            program = Program.objects.get(code=case.get("program", default_program))
+            report = imports.enrollment_import(actor=actor, program=program, file=file, commit=True)
+    except TabularError as exc:
+        return {"file": [str(exc)]}
+    except (PermissionDenied, ValidationError) as exc:
+        return {"program": getattr(exc, "messages", None) or [str(exc)]}
+    assert not report.committed and not report.saved
+    errors: dict = {}
+    for problem in report.problems:
+        if problem.row == case.get("row"):
+            errors.setdefault(problem.column, []).append(problem.message)
+    return errors
+
+
+def send_program_file(ctx: Ctx, spec: dict, case: dict, channel: str) -> dict:
+    upload = make_file(case.get("generate") or case)
+    data = {"kind": "disbursements", "mode": "all", "file": upload}
+    if channel == "api":
+        response = ctx.api("operator").post("/api/v1/programs/imports/", data, format="multipart")
+        assert response.status_code == 400, (response.status_code, response.content[:500])
+        return response.json().get("errors", {})
+    return form_errors(ctx.client("operator").post("/program/impor/", data))
+
+
 ADAPTERS = {
     "page_form": send_page_form,
     "fieldwork.field_form": send_field_form,
     "performance.import_rows": send_import_rows,
     "performance.import_file": send_import_file,
+    "programs.import_rows": send_program_import,
+    "programs.import_file": send_program_file,
 }
 
 
@@ -344,7 +465,13 @@ ADAPTERS = {
 def test_every_corpus_file_has_a_known_target():
     targets = {load(p.name)["target"] for p in corpus_files()}
     assert targets <= {*ADAPTERS, "escaped"}, targets
-    assert {"page_form", "fieldwork.field_form", "performance.import_rows"} <= targets
+    assert {
+        "page_form",
+        "fieldwork.field_form",
+        "performance.import_rows",
+        "programs.import_rows",
+        "programs.import_file",
+    } <= targets
 
 
 @pytest.mark.django_db
@@ -377,6 +504,28 @@ def test_import_files_refused(ctx, name, case, channel):
     spec = load(name)
     before = counts()
     assert_refused(send_import_file(ctx, spec, case, channel), case, before)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "case", "channel"), cases("programs.import_rows"))
+def test_program_imports_refused(program_data, name, case, channel):
+    ctx = program_data
+    spec = load(name)
+    before = counts()
+    case = {**case, "message": resolve(case["message"], ctx)}
+    assert_refused(send_program_import(ctx, spec, case, channel), case, before)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "case", "channel"), cases("programs.import_file"))
+def test_program_import_files_refused(ctx, name, case, channel):
+    from programs.models import ProgramImport
+    from welfare.models import Job
+
+    spec = load(name)
+    before = counts()
+    assert_refused(send_program_file(ctx, spec, case, channel), case, before)
+    assert not ProgramImport.objects.exists() and not Job.objects.exists()
 
 
 # The bases are valid: each case fails because of its own change.
@@ -417,6 +566,47 @@ def test_import_base_is_accepted(ctx, kind):
         commit=False,
     )
     assert report.ok, report.problems
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", sorted(PROGRAM_IMPORTS))
+def test_program_import_base_is_accepted(program_data, kind):
+    """Each base file is accepted and saved (a check alone would pass a file whose save fails)."""
+    from programs import imports
+    from programs.models import Program
+
+    ctx = program_data
+    spec = load("programs_imports.json")
+    file = program_import_file(ctx, spec, {"kind": kind})
+    import_kind, code = PROGRAM_IMPORTS[kind]
+    if import_kind == "disbursements":
+        report = imports.disbursement_results_import(
+            actor=ctx.user("operator"), file=file, commit=True
+        )
+    else:
+        report = imports.enrollment_import(
+            actor=ctx.user("operator"),
+            program=Program.objects.get(code=code),
+            file=file,
+            commit=True,
+        )
+    assert report.ok and report.committed, report.problems
+    assert report.saved == report.rows
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("channel", ["page", "api"])
+def test_program_import_file_base_is_accepted(ctx, channel):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("hasil.csv", b"no_kk;program;tahun;tahap;status\n")
+    data = {"kind": "disbursements", "mode": "all", "file": upload}
+    if channel == "api":
+        response = ctx.api("operator").post("/api/v1/programs/imports/", data, format="multipart")
+        assert response.status_code == 202, response.content[:500]
+    else:
+        response = ctx.client("operator").post("/program/impor/", data)
+        assert response.status_code == 302, form_errors(response)
 
 
 # HTML and script: accepted as text, rendered escaped.

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
@@ -147,7 +148,7 @@ def test_bad_rows_are_reported_and_nothing_is_saved(planned, users):
     assert not report.committed and report.saved == 0
     found = {(p.row, p.column) for p in report.problems}
     assert found == {(3, "no_kk"), (4, "program"), (5, "no_kk"), (6, "keterangan"), (7, "no_kk")}
-    assert "16 angka" in next(p.message for p in report.problems if p.row == 3)
+    assert "16 digit" in next(p.message for p in report.problems if p.row == 3)
     assert "tahap 2" in next(p.message for p in report.problems if p.row == 5)
     assert "baris sebelumnya" in next(p.message for p in report.problems if p.row == 7)
     assert report.invalid_rows == 5
@@ -542,3 +543,285 @@ def test_who_may_import_and_see_an_import(users, client_for):
         "hasil.csv"
         in client_for(users["operator"]).get(reverse("programs:import")).content.decode()
     )
+
+
+# --- The API -----------------------------------------------------------------------------------
+
+API = "/api/v1/programs/imports/"
+
+
+def _post(api, data, lines=None, name="hasil.csv"):
+    body = dict(data)
+    if lines is not None:
+        body["file"] = csv_file(lines, name)
+    return api.post(API, body, format="multipart")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api_results_job_with_report_and_refused_rows(planned, users, api_for):
+    _program, (h1, h2, _h3) = planned
+    api = api_for(users["operator"])
+    response = _post(
+        api, {"kind": "disbursements", "mode": "valid", "commit": "true"}, mixed_results(planned[1])
+    )
+    assert response.status_code == 202, response.json()
+    body = response.json()
+    record = ProgramImport.objects.get(pk=body["id"])
+    assert body["job"] == str(record.job_id)
+    assert body["status_url"] == f"/api/v1/jobs/{record.job_id}/"
+    assert (body["status"], body["kind"], body["mode"], body["commit"]) == (
+        "pending",
+        "disbursements",
+        "valid",
+        True,
+    )
+    assert (body["bidang"], body["program"], body["created_by"]) == (
+        "linjamsos",
+        None,
+        users["operator"].username,
+    )
+    assert body["report_url"] is None and body["rejected_url"] is None
+    _run_jobs()
+    job = api.get(body["status_url"]).json()
+    assert (
+        job["status"] == "succeeded"
+        and "4 baris, 2 ditolak, 2 disimpan." in job["result"]["summary"]
+    )
+    detail = api.get(f"{API}{record.pk}/").json()
+    assert (detail["status"], detail["rows"], detail["valid_rows"], detail["saved"]) == (
+        "committed",
+        4,
+        2,
+        2,
+    )
+    assert [(p["row"], p["column"]) for p in detail["first_problems"]] == [
+        (3, "no_kk"),
+        (4, "keterangan"),
+    ]
+    assert "1234567890123456" in detail["first_problems"][0]["message"]
+    assert detail["committed_at"] and detail["page_url"] == f"/program/impor/{record.pk}/"
+    assert detail["report_url"] == f"{API}{record.pk}/report/"
+    assert detail["rejected_url"] == f"{API}{record.pk}/rejected/"
+    report = api.get(detail["report_url"])
+    assert report.status_code == 200 and report["Content-Disposition"].startswith("attachment")
+    rows = xlsx_rows(b"".join(report.streaming_content))
+    assert rows[0] == ["Baris", "Kolom", "Pesan", "Nilai"] and [r[0] for r in rows[1:]] == [3, 4]
+    refused = xlsx_rows(b"".join(api.get(detail["rejected_url"]).streaming_content))
+    assert refused[0][-1] == "Masalah" and [r[0] for r in refused[1:]] == [
+        "1234567890123456",
+        h2.no_kk,
+    ]
+    assert Disbursement.objects.get(enrollment__household=h1).import_batch == str(record.pk)
+    listing = api.get(API).json()
+    assert [r["id"] for r in listing["results"]] == [record.pk]
+
+
+@pytest.mark.django_db
+def test_api_refuses_bad_input_and_makes_nothing(users, api_for, village_a):
+    make_program("APIE")
+    make_program("KUBEA", unit="group")
+    make_program("REHAB", bidang="rehsos")
+    api = api_for(users["operator"])
+    line = ["no_kk;mulai", f"{make_household(village_a).no_kk};{START}"]
+    cases = [
+        ({"kind": "enrollments"}, line, "program", "Pilih program"),
+        ({"kind": "enrollments", "program": "TIDAK-ADA"}, line, "program", "tidak dikenal"),
+        ({"kind": "enrollments", "program": "KUBEA"}, line, "program", "satu per satu"),
+        ({"kind": "enrollments", "program": "bukan kode!"}, line, "program", "slug"),
+        ({"kind": "bayar"}, line, "kind", "bayar"),
+        ({"kind": "disbursements", "mode": "sebagian"}, line, "mode", "sebagian"),
+        ({"kind": "disbursements", "commit": "mungkin"}, line, "commit", "boolean"),
+        ({"kind": "disbursements"}, None, "file", "Pilih berkas"),
+    ]
+    for data, lines, field, message in cases:
+        response = _post(api, data, lines)
+        assert response.status_code == 400, (data, response.json())
+        errors = response.json()["errors"]
+        assert message.lower() in " ".join(errors[field]).lower(), (data, errors)
+    binary = io.BytesIO(b"\x00\x01\x02binary")
+    binary.name = "hasil.csv"
+    response = api.post(API, {"kind": "disbursements", "file": binary}, format="multipart")
+    assert response.status_code == 400 and "CSV, XLSX" in response.json()["errors"]["file"][0]
+    response = _post(api, {"kind": "disbursements"}, ["x"], name="hasil.txt")
+    assert response.json()["errors"]["file"] == ["Unggah berkas CSV atau XLSX."]
+    # JSON is not an upload.
+    response = api.post(API, {"kind": "disbursements"}, format="json")
+    assert response.status_code == 415
+    # A program of another bidang: refused as a permission (HTTP 403, with the reason).
+    response = _post(api, {"kind": "enrollments", "program": "REHAB"}, line)
+    assert response.status_code == 403 and "bidang lain" in response.json()["detail"]
+    assert not ProgramImport.objects.exists() and not Job.objects.exists()
+    response = _post(api, {"kind": "enrollments", "program": "APIE", "mode": "valid"}, line)
+    assert response.status_code == 202, response.json()
+    record = ProgramImport.objects.get()
+    assert (record.program.code, record.bidang.code, record.mode, record.commit) == (
+        "APIE",
+        "linjamsos",
+        "valid",
+        False,
+    )
+    assert record.job.params == {"import": record.pk}
+
+
+@pytest.mark.django_db
+def test_api_who_may_import_and_see_an_import(users, api_for, client):
+    own = ProgramImport.objects.create(
+        kind="disbursements",
+        file_name="linjamsos.csv",
+        created_by=users["operator"],
+        bidang=users["operator"].bidang,
+        report_file="programs/imports/laporan.xlsx",
+    )
+    other = ProgramImport.objects.create(
+        kind="disbursements",
+        file_name="rehsos.csv",
+        created_by=users["operator_other_bidang"],
+        bidang=users["operator_other_bidang"].bidang,
+    )
+    for role in ("auditor", "kepala_dinas", "tksk", "api_client"):
+        api = api_for(users[role])
+        assert api.get(API).status_code == 403, role
+        assert api.get(f"{API}{own.pk}/").status_code == 403, role
+        assert api.get(f"{API}{own.pk}/report/").status_code == 403, role
+        response = _post(api, {"kind": "disbursements"}, [RESULT_HEADER])
+        assert response.status_code == 403, role
+    assert client.get(API).status_code in (401, 403)
+    seen = {
+        role: {r["file_name"] for r in api_for(users[role]).get(API).json()["results"]}
+        for role in ("operator", "kepala_bidang", "operator_other_bidang", "admin")
+    }
+    assert seen == {
+        "operator": {"linjamsos.csv"},
+        "kepala_bidang": {"linjamsos.csv"},
+        "operator_other_bidang": {"rehsos.csv"},
+        "admin": {"linjamsos.csv", "rehsos.csv"},
+    }
+    stranger = api_for(users["operator_other_bidang"])
+    assert stranger.get(f"{API}{own.pk}/").status_code == 404
+    assert stranger.get(f"{API}{own.pk}/report/").status_code == 404
+    assert api_for(users["kepala_bidang"]).get(f"{API}{other.pk}/").status_code == 404
+    missing = api_for(users["operator"]).get(f"{API}{own.pk}/rejected/")
+    assert missing.status_code == 404 and missing.json()["detail"] == "Berkas ini tidak ada."
+    assert ProgramImport.objects.count() == 2 and not Job.objects.exists()
+
+
+# --- manage.py programs_import ----------------------------------------------------------------
+
+
+def _command(*args):
+    out = io.StringIO()
+    call_command("programs_import", *args, stdout=out)
+    return out.getvalue()
+
+
+def _write(tmp_path, lines, name="hasil.csv"):
+    path = tmp_path / name
+    path.write_bytes(csv_file(lines).getvalue())
+    return str(path)
+
+
+@pytest.mark.django_db
+def test_command_saves_the_valid_rows_and_writes_the_files(planned, users, tmp_path):
+    _program, (h1, h2, _h3) = planned
+    path = _write(tmp_path, mixed_results(planned[1]))
+    out = _command("hasil", path, "--user", users["operator"].username, "--commit", "--valid-only")
+    record = ProgramImport.objects.get()
+    assert (record.status, record.kind, record.saved, record.job) == (
+        "committed",
+        "disbursements",
+        2,
+        None,
+    )
+    assert "Tersimpan: 4 baris, 2 ditolak, 2 disimpan." in out
+    assert "baris 3, kolom no_kk: " in out and "baris 4, kolom keterangan: " in out
+    assert f"Laporan: {record.report_file.path}" in out
+    assert f"Baris yang ditolak: {record.rejected_file.path}" in out
+    assert f"/program/impor/{record.pk}/" in out
+    assert xlsx_rows(open(record.report_file.path, "rb").read())[1][0] == 3  # noqa: SIM115
+    assert Disbursement.objects.get(enrollment__household=h1).import_batch == str(record.pk)
+    assert Disbursement.objects.get(enrollment__household=h2).status == "direncanakan"
+
+
+@pytest.mark.django_db
+def test_command_refuses_and_checks(planned, users, tmp_path):
+    path = _write(tmp_path, mixed_results(planned[1]))
+    operator = users["operator"].username
+    with pytest.raises(CommandError, match="Tidak ada yang disimpan"):
+        _command("hasil", path, "--user", operator, "--commit")
+    with pytest.raises(CommandError, match="Berkas ini memiliki masalah"):
+        _command("disbursements", path, "--user", operator)
+    assert [r.status for r in ProgramImport.objects.order_by("pk")] == ["refused", "checked"]
+    assert not Disbursement.objects.exclude(status="direncanakan").exists()
+
+
+@pytest.mark.django_db
+def test_command_enrolls_a_list(users, village_a, tmp_path):
+    program = make_program("CMDE", max_desil=4)
+    good = make_household(village_a, desil=2)
+    path = _write(tmp_path, ["no_kk;mulai;status", f"{good.no_kk};{START};usulan"], "daftar.csv")
+    out = _command(
+        "penerima", path, "--program", "CMDE", "--user", users["kepala_bidang"].username, "--commit"
+    )
+    assert "Tersimpan: 1 baris, 0 ditolak, 1 disimpan." in out and "Laporan" not in out
+    assert Enrollment.objects.get().household == good
+    assert ProgramImport.objects.get().program == program
+
+
+@pytest.mark.django_db
+def test_command_bad_arguments(users, village_a, tmp_path):
+    make_program("CMDA")
+    make_program("CMDK", unit="group")
+    good = _write(tmp_path, ["no_kk;mulai", f"{make_household(village_a).no_kk};{START}"])
+    operator = users["operator"].username
+    cases = [
+        (("bayar", good, "--user", operator), "Jenis impor bayar tidak dikenal: gunakan hasil"),
+        (("hasil", good, "--user", "tidak.ada"), "Pengguna tidak.ada tidak dikenal."),
+        (("penerima", good, "--user", operator), "--program KODE"),
+        (("penerima", good, "--user", operator, "--program", "NOPE"), "NOPE tidak dikenal"),
+        (("penerima", good, "--user", operator, "--program", "CMDK"), "satu per satu"),
+        (("hasil", str(tmp_path / "tidak-ada.csv"), "--user", operator), "tidak ada"),
+        (("hasil", good, "--user", users["auditor"].username), "Peran"),
+        (
+            (
+                "penerima",
+                good,
+                "--user",
+                users["operator_other_bidang"].username,
+                "--program",
+                "CMDA",
+            ),
+            "bidang lain",
+        ),
+    ]
+    for args, message in cases:
+        with pytest.raises(CommandError) as info:
+            _command(*args)
+        assert message in str(info.value), (args, str(info.value))
+    assert not ProgramImport.objects.exists()
+    # A file that cannot be read: the record says why; nothing else is written.
+    unreadable = _write(tmp_path, ["nama;alamat", "Ujang;Cibeber"], "salah.csv")
+    with pytest.raises(CommandError, match="Kolom wajib"):
+        _command("hasil", unreadable, "--user", operator, "--commit")
+    record = ProgramImport.objects.get()
+    assert record.status == "failed" and "Kolom wajib" in record.error
+    assert not Enrollment.objects.exists()
+
+
+# --- The admin --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_admin_lists_imports_read_only(users, client_for):
+    record = ProgramImport.objects.create(
+        kind="disbursements", file_name="hasil-admin.csv", created_by=users["operator"]
+    )
+    admin = users["admin"]
+    admin.is_staff = admin.is_superuser = True  # Django's admin is for staff accounts
+    admin.save()
+    client = client_for(admin)
+    listing = client.get("/admin/programs/programimport/")
+    assert listing.status_code == 200 and "hasil-admin.csv" in listing.content.decode()
+    assert client.get(f"/admin/programs/programimport/{record.pk}/change/").status_code == 200
+    assert client.get("/admin/programs/programimport/add/").status_code == 403
+    response = client.post(f"/admin/programs/programimport/{record.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403 and ProgramImport.objects.filter(pk=record.pk).exists()

@@ -350,3 +350,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "DisabilitySeverityEnum": "beneficiaries.models.DisabilitySeverity",
     }
 )
+# The program imports' "kind" (the performance import and the jobs have a "kind" too).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ProgramImportKindEnum"] = (
+    "programs.models.ProgramImport.Kind"
+)

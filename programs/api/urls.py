@@ -4,6 +4,8 @@ from rest_framework.routers import SimpleRouter
 from . import views
 
 router = SimpleRouter()
+# Before "programs": /programs/imports/ is not the program with the code "imports".
+router.register("programs/imports", views.ProgramImportViewSet, basename="program-import")
 router.register("programs", views.ProgramViewSet, basename="program")
 router.register("enrollments", views.EnrollmentViewSet, basename="enrollment")
 

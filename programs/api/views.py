@@ -1,6 +1,7 @@
 """The programs API: the catalogue and its statistics (aggregated, safe for API clients, small
-counts suppressed), the targeting checks per kecamatan, and enrollments for staff (scoped,
-masked; API clients get no personal rows)."""
+counts suppressed), the targeting checks per kecamatan, enrollments for staff (scoped,
+masked; API clients get no personal rows) and the imports (disbursement results, recipient
+lists), run as background jobs."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,10 +22,11 @@ from accounts.access import Action, Domain, small_count_threshold, suppress_smal
 from accounts.api.permissions import DomainPermission, RestrictedQuerysetMixin
 from beneficiaries.models import Household, Person
 from welfare.api.params import year_param
+from welfare.uploads import serve_file
 
-from .. import selectors, services
+from .. import imports, selectors, services
 from ..filters import EnrollmentFilter
-from ..models import Enrollment, Program, Stage, Unit
+from ..models import Enrollment, Program, ProgramImport, Stage, Unit
 from . import serializers as s
 
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Year (default: this year)")
@@ -201,3 +204,84 @@ class EnrollmentViewSet(
             s.EnrollmentSerializer(enrollment, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ProgramImportViewSet(
+    RestrictedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Program imports: a bank's or Pos's disbursement results, or recipients to enroll in a
+    program. POST a CSV/XLSX file (multipart: file, kind, program, mode, commit): it is checked
+    (and saved when asked) by a background job; follow ``status_url`` (``/api/v1/jobs/{id}/``),
+    then read the import here. Who may import, and whose imports they see, as on the page: an
+    operator or Kepala Bidang only their own bidang's."""
+
+    queryset = ProgramImport.objects.select_related("program", "bidang", "created_by")
+    serializer_class = s.ProgramImportSerializer
+    access_action = Action.IMPORT
+    parser_classes = [MultiPartParser, FormParser]
+    filterset_fields = ["kind", "status"]
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return s.ProgramImportUploadSerializer
+        return s.ProgramImportSerializer
+
+    @extend_schema(
+        request=s.ProgramImportUploadSerializer, responses={202: s.ProgramImportSerializer}
+    )
+    def create(self, request, *args, **kwargs):
+        body = s.ProgramImportUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        program = None
+        if data["kind"] == ProgramImport.Kind.ENROLLMENTS:
+            if not data["program"]:
+                raise ValidationError(
+                    {"program": [_("Choose the program to enroll the recipients in.")]}
+                )
+            program = Program.objects.filter(code=data["program"]).first()
+            if program is None:
+                raise ValidationError({"program": [_("Unknown program code.")]})
+        upload = data["file"]
+        try:
+            record = imports.import_start(
+                actor=request.user,
+                kind=data["kind"],
+                file=upload,
+                file_name=upload.name,
+                program=program,
+                mode=data["mode"],
+                commit=data["commit"],
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError({"program": exc.messages}) from exc
+        # PermissionDenied (a program of another bidang) goes on: HTTP 403 with its message.
+        return Response(
+            s.ProgramImportSerializer(record, context={"request": request}).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+    def _file(self, field):
+        if not field:
+            raise NotFound(_("This file does not exist."))
+        return serve_file(field, inline=False)
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def report(self, request, pk=None):
+        """The check report (XLSX: row, column, message, value); 404 when there was none."""
+        return self._file(self.get_object().report_file)
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def rejected(self, request, pk=None):
+        """The refused rows as sent, a last column saying what is wrong (XLSX); 404 when no
+        row was refused."""
+        return self._file(self.get_object().rejected_file)

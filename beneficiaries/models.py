@@ -146,6 +146,8 @@ class Household(VersionedModel, TimeStampedModel, SoftDeleteModel):
         _("source"), max_length=12, choices=Source.choices, default=Source.OTHER
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Shown on the record's page, never searched by: no index (an indexed column that every
+    # import rewrites would also rule out PostgreSQL's in-place "HOT" updates).
     import_batch = models.ForeignKey(
         "beneficiaries.ImportBatch",
         verbose_name=_("last import"),
@@ -153,6 +155,7 @@ class Household(VersionedModel, TimeStampedModel, SoftDeleteModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
 
     # SoftDeleteModel's field without its full index: the deleted rows are few and
@@ -299,6 +302,8 @@ class Person(VersionedModel, TimeStampedModel, SoftDeleteModel):
         db_index=False,  # person_merged_idx: only the few merged rows are indexed
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Shown on the record's page, never searched by: no index (an indexed column that every
+    # import rewrites would also rule out PostgreSQL's in-place "HOT" updates).
     import_batch = models.ForeignKey(
         "beneficiaries.ImportBatch",
         verbose_name=_("last import"),
@@ -306,6 +311,7 @@ class Person(VersionedModel, TimeStampedModel, SoftDeleteModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
 
     # SoftDeleteModel's field without its full index: the deleted rows are few and

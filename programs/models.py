@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -73,8 +74,22 @@ class Composition(models.TextChoices):
 SEVERITY_ORDER = {"ringan": 1, "sedang": 2, "berat": 3}
 
 
+# Words the program pages and the API use as paths next to /<code>/.
+RESERVED_PROGRAM_CODES = frozenset({"penerima", "sasaran", "kube", "impor", "imports"})
+
+
+def validate_program_code(value: str) -> None:
+    if value.lower() in RESERVED_PROGRAM_CODES:
+        raise ValidationError(
+            _("%(code)s is a word the application uses in its addresses; choose another code."),
+            params={"code": value},
+        )
+
+
 class Program(VersionedModel, TimeStampedModel):
-    code = models.SlugField(_("code"), max_length=30, unique=True)
+    code = models.SlugField(
+        _("code"), max_length=30, unique=True, validators=[validate_program_code]
+    )
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     funding = models.CharField(_("funding"), max_length=16, choices=Funding.choices)

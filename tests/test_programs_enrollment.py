@@ -338,3 +338,16 @@ def test_bulk_enrollment_refuses_the_ineligible_with_reasons(users, village_a):
     assert refused[999999999] == ["Tidak ditemukan di registri."]
     assert Enrollment.objects.filter(status="aktif").count() == 2
     assert Enrollment.history.filter(history_type="+").count() == 2
+
+
+@pytest.mark.parametrize("code", ["impor", "IMPORTS", "Penerima"])
+def test_a_program_code_may_not_be_a_word_of_the_addresses(code):
+    """/program/impor/ and /api/v1/programs/imports/ must stay the import pages, not a program."""
+    from django.core.exceptions import ValidationError
+
+    from programs.models import validate_program_code
+
+    with pytest.raises(ValidationError) as caught:
+        validate_program_code(code)
+    assert "alamat" in caught.value.messages[0]
+    validate_program_code("BSPD-KAB")  # an ordinary code passes

@@ -19,6 +19,8 @@ from .kinds import (
     KIND_MONTHLY_REPORT,
     KIND_REFERRAL,
     KIND_REFERRAL_FOLLOWUP,
+    SUBJECT_NIK,
+    SUBJECT_REFERRAL,
     PhotoField,
     SubmissionKind,
     register_kind,
@@ -63,6 +65,7 @@ def register() -> None:
             bidang_code="rehsos",
             photos=(PhotoField("photos", _("Photos"), max_count=3),),
             apply=services.referral_apply,
+            subject_fields=(("nik", SUBJECT_NIK),),
             order=50,
         )
     )
@@ -76,6 +79,7 @@ def register() -> None:
             bidang_code="rehsos",
             photos=(PhotoField("photos", _("Photos"), max_count=3),),
             apply=services.referral_followup_apply,
+            subject_fields=(("referral", SUBJECT_REFERRAL),),
             order=55,
         )
     )

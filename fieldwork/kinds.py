@@ -20,7 +20,12 @@ Another app adds a kind in its ``AppConfig.ready()``::
         photos=(PhotoField("photo", _("Photo"), required=True),),
         apply=new_ppks_apply,              # (submission, actor) -> None
         figure=count_persons_created,      # optional, see fieldwork.selectors.kind_figure
+        subject_fields=(("no_kk", SUBJECT_NO_KK), ("nik", SUBJECT_NIK)),  # optional, below
     ))
+
+``subject_fields`` names the payload fields that hold a No. KK or a NIK of the registry (or
+the id of a referral): the registry's household page then lists the form among the household's
+field visits (``selectors.household_visits``).
 
 ``apply`` writes through the other app's services and records each change with
 ``fieldwork.services.applied_change_record(submission=..., target=..., action=...,
@@ -53,6 +58,14 @@ class PhotoField:
     help_text: Any = ""
 
 
+# What a payload field named in ``SubmissionKind.subject_fields`` holds.
+SUBJECT_NO_KK = "no_kk"  # the No. KK of a household
+SUBJECT_NIK = "nik"  # the NIK of a person
+SUBJECT_NIK_OR_NO_KK = "nik_or_no_kk"  # either (a recipient of a program)
+SUBJECT_REFERRAL = "referral"  # the id of a Referral, whose NIK names the person
+SUBJECTS = (SUBJECT_NO_KK, SUBJECT_NIK, SUBJECT_NIK_OR_NO_KK, SUBJECT_REFERRAL)
+
+
 @dataclass(frozen=True)
 class SubmissionKind:
     code: str
@@ -75,6 +88,10 @@ class SubmissionKind:
     # Without it the figure is the number of approved submissions (see selectors.kind_figure).
     figure: Callable[[Any], dict[str, int]] | None = None
     figure_label: Any = None
+    # Payload fields that name a record of the registry: (field, SUBJECT_*) pairs. The
+    # registry's household page lists the forms whose payload names the household or one of
+    # its members this way (selectors.household_visits).
+    subject_fields: tuple[tuple[str, str], ...] = ()
     order: int = 100
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -87,6 +104,9 @@ def register_kind(kind: SubmissionKind) -> SubmissionKind:
         raise ValueError(f"field form kind {kind.code!r} is registered twice")
     if len(kind.code) > 40:
         raise ValueError(f"field form kind code {kind.code!r} is longer than 40 characters")
+    for name, subject in kind.subject_fields:
+        if subject not in SUBJECTS:
+            raise ValueError(f"field form kind {kind.code!r}: {name} names {subject!r}")
     _KINDS[kind.code] = kind
     return kind
 

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KeyTransform
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -542,6 +543,15 @@ class Submission(VersionedModel, TimeStampedModel):
             models.Index(fields=["district", "kind", "event_date"], name="fieldwork_sub_district"),
             # The inbox and a TKSK's history list the newest first (benchmarks/fieldwork_figures).
             models.Index(fields=["-last_submitted_at", "-id"], name="fieldwork_sub_recent"),
+            # The payload keys that name a record of the registry (SubmissionKind.subject_fields):
+            # the household page finds its field visits by them (benchmarks/household_visits).
+            # A kind that names a registry record under another key adds an index here.
+            models.Index(KeyTransform("no_kk", "payload"), name="fieldwork_sub_no_kk"),
+            models.Index(KeyTransform("nik", "payload"), name="fieldwork_sub_nik"),
+            models.Index(
+                KeyTransform("recipient_number", "payload"), name="fieldwork_sub_recipient"
+            ),
+            models.Index(KeyTransform("referral", "payload"), name="fieldwork_sub_referral"),
         ]
 
     def __str__(self) -> str:

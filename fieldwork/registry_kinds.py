@@ -23,6 +23,9 @@ from .kinds import (
     KIND_AID_MONITORING,
     KIND_NEW_PPKS,
     KIND_VERIFICATION_VISIT,
+    SUBJECT_NIK,
+    SUBJECT_NIK_OR_NO_KK,
+    SUBJECT_NO_KK,
     PhotoField,
     SubmissionKind,
     register_kind,
@@ -421,6 +424,7 @@ def register() -> None:
             apply=new_ppks_apply,
             figure=placements_created,
             figure_label=gettext_lazy("PPKS identified (field forms approved)"),
+            subject_fields=(("no_kk", SUBJECT_NO_KK), ("nik", SUBJECT_NIK)),
             order=10,
         )
     )
@@ -447,6 +451,7 @@ def register() -> None:
             ),
             apply=verification_visit_apply,
             figure_label=gettext_lazy("Household verification visits approved"),
+            subject_fields=(("no_kk", SUBJECT_NO_KK),),
             order=20,
         )
     )
@@ -464,6 +469,7 @@ def register() -> None:
                 photos=(PhotoField("photos", gettext_lazy("Photos"), max_count=3),),
                 on_submit=aid_monitoring_route,
                 apply=aid_monitoring_apply,
+                subject_fields=(("recipient_number", SUBJECT_NIK_OR_NO_KK),),
                 order=30,
             )
         )

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db.models import (
     Count,
     F,
+    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -37,7 +38,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import (
     Action,
+    Domain,
     Role,
+    has_permission,
+    is_tksk,
     restrict,
     small_count_threshold,
     stats_filter,
@@ -51,12 +55,18 @@ from .kinds import (
     KIND_MONTHLY_REPORT,
     KIND_NEW_PPKS,
     KIND_VERIFICATION_VISIT,
+    SUBJECT_NIK,
+    SUBJECT_NIK_OR_NO_KK,
+    SUBJECT_NO_KK,
+    SUBJECT_REFERRAL,
+    all_kinds,
     find_kind,
 )
 from .models import (
     LKS_KIND,
     ActivityEntry,
     ActivityType,
+    AppliedChange,
     DisasterIncident,
     DisasterType,
     FieldworkSettings,
@@ -407,6 +417,166 @@ def submission_detail(submission: Submission) -> dict[str, Any]:
             submission.activity_entries.select_related("village").order_by("date", "id")
         ),
     }
+
+
+# --- The field visits of a household of the registry ----------------------------------------
+
+HOUSEHOLD_VISITS_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class HouseholdSubjects:
+    """What names a household of the registry in field forms (see ``SubmissionKind.
+    subject_fields``): its No. KK, its members' NIK, the referrals of its members, and the
+    submissions whose approval changed the household or a member (``AppliedChange``; they
+    count even when the No. KK or a NIK was corrected afterwards)."""
+
+    household_pk: int
+    no_kk: str
+    members: dict[str, tuple[int, str]]  # NIK -> (person pk, name)
+    referrals: dict[str, str]  # referral id (as the payload holds it) -> NIK
+    changed_by: frozenset[int]  # submission ids
+
+
+def household_subjects(household) -> HouseholdSubjects:
+    """Three small queries (members, their referrals, the changes approvals made to them),
+    whatever the number of submissions."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from beneficiaries import selectors as registry
+    from beneficiaries.models import Household, Person
+
+    members = {
+        nik: (pk, name)
+        for pk, nik, name in registry.household_members(household).values_list("pk", "nik", "name")
+    }
+    referrals = (
+        {
+            str(pk): nik
+            for pk, nik in Referral.objects.filter(nik__in=list(members))
+            .order_by()
+            .values_list("pk", "nik")
+        }
+        if members
+        else {}
+    )
+    targets = Q(
+        content_type=ContentType.objects.get_for_model(Household), object_id=str(household.pk)
+    )
+    if members:
+        targets |= Q(
+            content_type=ContentType.objects.get_for_model(Person),
+            object_id__in=[str(pk) for pk, _name in members.values()],
+        )
+    changed_by = frozenset(
+        AppliedChange.objects.filter(targets).order_by().values_list("submission_id", flat=True)
+    )
+    return HouseholdSubjects(
+        household_pk=household.pk,
+        no_kk=household.no_kk,
+        members=members,
+        referrals=referrals,
+        changed_by=changed_by,
+    )
+
+
+def _subject_values(subjects: HouseholdSubjects) -> dict[str, list[str]]:
+    return {
+        SUBJECT_NO_KK: [subjects.no_kk],
+        SUBJECT_NIK: sorted(subjects.members),
+        SUBJECT_NIK_OR_NO_KK: [subjects.no_kk, *sorted(subjects.members)],
+        SUBJECT_REFERRAL: sorted(subjects.referrals),
+    }
+
+
+def about_household(queryset: QuerySet[Submission], subjects: HouseholdSubjects):
+    """The submissions of ``queryset`` about the household or one of its members: one
+    condition per kind and payload field that names a registry record (a key of the JSON
+    payload compared with the few values of this household), or changed by their approval.
+    Set-based: the database compares, no submission is read into Python to decide."""
+    values = _subject_values(subjects)
+    kinds_by_field: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for kind in all_kinds():
+        for field_name, subject in kind.subject_fields:
+            kinds_by_field[field_name, subject].append(kind.code)
+    condition = Q(pk__in=sorted(subjects.changed_by)) if subjects.changed_by else None
+    for (field_name, subject), codes in sorted(kinds_by_field.items()):
+        if not values[subject]:
+            continue
+        term = Q(kind__in=codes, **{f"payload__{field_name}__in": values[subject]})
+        condition = term if condition is None else condition | term
+    return queryset.none() if condition is None else queryset.filter(condition)
+
+
+@dataclass
+class HouseholdVisit:
+    submission: Submission
+    # The member the form is about (pk, name), None when it is about the household itself.
+    member: tuple[int, str] | None
+    changes: list[str]
+
+
+@dataclass
+class HouseholdVisits:
+    visits: list[HouseholdVisit]
+    total: int
+    reviewers: bool  # whether the user sees every TKSK's forms (else only their own)
+
+
+def _member_of(submission: Submission, subjects: HouseholdSubjects) -> tuple[int, str] | None:
+    kind = find_kind(submission.kind)
+    for field_name, subject in kind.subject_fields if kind else ():
+        value = submission.payload.get(field_name)
+        if not value or value == subjects.no_kk:
+            continue
+        if subject == SUBJECT_REFERRAL:
+            value = subjects.referrals.get(str(value))
+        if value in subjects.members:
+            return subjects.members[value]
+    return None
+
+
+def household_visits(
+    *, user, household, limit: int = HOUSEHOLD_VISITS_LIMIT
+) -> HouseholdVisits | None:
+    """The field forms about a household of the registry or its members that ``user`` may
+    see (the same scope as the inbox: ``submission_list``), newest first, at most ``limit``,
+    with the total. None when the user may see no field forms at all. A bounded number of
+    queries: the three of ``household_subjects``, the page of forms with their joins, the
+    changes their approval made (one query), and the count when there are more."""
+    if not has_permission(user, Domain.FIELDWORK, Action.VIEW):
+        return None
+    visible = submission_list(user=user)
+    if visible.query.is_empty():  # an API client: no personal rows
+        return None
+    subjects = household_subjects(household)
+    # Only the joins the panel shows: each one more join multiplies the planning of the
+    # OR of index scans (benchmarks/household_visits.py).
+    about = about_household(
+        visible.select_related(None).select_related("submitted_by", "district"), subjects
+    )
+    rows = list(
+        about.order_by("-event_date", "-last_submitted_at", "-id").prefetch_related(
+            Prefetch(
+                "applied_changes",
+                queryset=AppliedChange.objects.order_by("at", "id"),
+                to_attr="changes_made",
+            )
+        )[: limit + 1]
+    )
+    total = len(rows) if len(rows) <= limit else about.count()
+    return HouseholdVisits(
+        visits=[
+            HouseholdVisit(
+                submission=submission,
+                member=_member_of(submission, subjects),
+                changes=[change.description for change in submission.changes_made],
+            )
+            for submission in rows[:limit]
+        ],
+        total=total,
+        reviewers=not is_tksk(user),
+    )
 
 
 # --- Daily activity, incidents, referrals ----------------------------------------------------

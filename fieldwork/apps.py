@@ -18,7 +18,8 @@ class FieldworkConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from . import builtin_kinds, registry_kinds
+        from . import builtin_kinds, integrations, registry_kinds
 
         builtin_kinds.register()
         registry_kinds.register()
+        integrations.register()

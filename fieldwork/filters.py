@@ -3,10 +3,13 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from accounts.access import Action, restrict
 from regions.models import District
@@ -32,6 +35,23 @@ AWAITING = "awaiting"
 
 def _districts(request=None):
     return District.objects.filter(regency_id=settings.WELFARE_HOME_REGENCY).order_by("name")
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class HouseholdFilter(django_filters.ModelChoiceFilter):
+    """A household of the registry, by its id (the API describes it as an integer)."""
+
+
+def _households(request=None):
+    """The households of the registry this user may see (a household out of scope is refused
+    as an invalid choice: HTTP 400 in the API, 404 on the inbox page)."""
+    from beneficiaries import selectors as registry
+    from beneficiaries.models import Household
+
+    user = getattr(request, "user", None)
+    if user is None:
+        return Household.objects.none()
+    return registry.household_list(user=user, state="all")
 
 
 class SubmissionFilter(django_filters.FilterSet):
@@ -68,10 +88,33 @@ class SubmissionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_q", help_text="Summary or user name of the TKSK."
     )
+    household = HouseholdFilter(
+        label=_("Household"),
+        queryset=_households,
+        method="filter_household",
+        widget=forms.HiddenInput,
+        help_text="Id of a household of the registry: the forms about it or its members.",
+    )
 
     class Meta:
         model = Submission
-        fields = ["status", "kind", "district", "date_from", "date_to", "late", "mine", "q"]
+        fields = [
+            "status",
+            "kind",
+            "district",
+            "date_from",
+            "date_to",
+            "late",
+            "mine",
+            "q",
+            "household",
+        ]
+
+    def filter_household(self, queryset, name, value):
+        """The forms about this household or its members (see selectors.household_visits)."""
+        from .selectors import about_household, household_subjects
+
+        return about_household(queryset, household_subjects(value))
 
     def filter_late(self, queryset, name, value):
         return queryset.filter(is_late=True) if value == "yes" else queryset

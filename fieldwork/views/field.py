@@ -383,6 +383,7 @@ def inbox(request):
         if can_review(request.user) and request.user.bidang_id:
             params["mine"] = "yes"  # a head of division starts with the forms of their bidang
     filterset = styled(SubmissionFilter(params, queryset=base, request=request))
+    household = _filtered_household(filterset)
     without_status = params.copy()
     without_status.pop("status", None)
     counts = selectors.inbox_counts(
@@ -401,8 +402,29 @@ def inbox(request):
         "query_without_status": without_status.urlencode(),
         "kind_counts": [(kind_label(code), n) for code, n in sorted(counts.by_kind.items())],
         "can_review": can_review(request.user),
+        "household": household,
+        "query_without_household": _without(params, "household", "page"),
     }
     return render(request, "fieldwork/inbox.html", context)
+
+
+def _filtered_household(filterset):
+    """The registry household the inbox is filtered on (from its household page), if any; a
+    household that is missing or outside the user's access is a 404, as on its own page."""
+    if not filterset.data.get("household"):
+        return None
+    filterset.form.is_valid()
+    household = filterset.form.cleaned_data.get("household")
+    if household is None:
+        raise Http404(_("The data was not found or is outside your access."))
+    return household
+
+
+def _without(params, *keys) -> str:
+    params = params.copy()
+    for key in keys:
+        params.pop(key, None)
+    return params.urlencode()
 
 
 # --- Daily activity entries -----------------------------------------------------------------

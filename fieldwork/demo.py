@@ -1,7 +1,10 @@
 """Demo data of field work for Kabupaten Lebak: the PSKS registry, the 28 TKSK with their
 assignments (linked to the demo accounts ``tksk.<kecamatan>``), daily entries, monthly reports,
 and field forms in every state of the review (submitted, returned, resubmitted, approved,
-rejected), among them approved disaster incidents and referrals.
+rejected), among them approved disaster incidents and referrals. When the registry's (and the
+programs') demo is there, the TKSK of Rangkasbitung has also visited a few of its households
+(verification visits, a new PPKS, aid monitoring), so that their household pages show field
+visits.
 
 Idempotent (every field form has a fixed key, every record is looked up before it is made),
 deterministic (``welfare.demo_data.seeded``) and made through the services, so that the demo
@@ -13,8 +16,10 @@ from __future__ import annotations
 import datetime
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -26,10 +31,14 @@ from welfare.demo_data import person_name, seeded
 
 from . import services
 from .kinds import (
+    KIND_AID_MONITORING,
     KIND_DISASTER,
     KIND_MONTHLY_REPORT,
+    KIND_NEW_PPKS,
     KIND_REFERRAL,
     KIND_REFERRAL_FOLLOWUP,
+    KIND_VERIFICATION_VISIT,
+    find_kind,
     get_kind,
 )
 from .models import (
@@ -602,6 +611,8 @@ def _field_forms(districts, villages) -> int:
         elif step == "return":
             _review(submission, "return", "Lampirkan foto kondisi rumah.")
 
+    made += _registry_forms(by_name["Rangkasbitung"], now, rng)
+
     # Daily entries and the monthly report of last month.
     first = timezone.localdate().replace(day=1)
     month = (first - datetime.timedelta(days=1)).replace(day=1)
@@ -671,3 +682,151 @@ def _field_forms(districts, villages) -> int:
             elif index % 7 == 1:
                 _review(report, "return", "Lengkapi jumlah KPM yang didampingi.")
     return made
+
+
+# --- Field forms about the registry's households ---------------------------------------------
+
+
+def _registry_forms(district, now, rng) -> int:
+    """Verification visits (approved, waiting, returned), a new PPKS found in a visited family
+    (approved: a new member in the category Lanjut Usia Terlantar) and an aid monitoring that
+    confirms a recorded payment (approved), all by the TKSK of ``district`` about households of
+    the registry's demo. Nothing when the registry has no households there (its demo did not
+    run) or a kind is not registered."""
+    if not apps.is_installed("beneficiaries") or find_kind(KIND_VERIFICATION_VISIT) is None:
+        return 0
+    from beneficiaries.models import CategoryPlacement, Household
+
+    households = Household.objects.filter(district=district, deleted_at=None).order_by("no_kk")
+    identified = CategoryPlacement.Status.IDENTIFIED
+    first = (
+        households.filter(
+            Q(placements__status=identified) | Q(members__placements__status=identified)
+        ).first()
+        or households.first()
+    )
+    others = list(households.exclude(pk=getattr(first, "pk", None))[:2])
+    if first is None or len(others) < 2:
+        return 0
+    user = _account(district)
+    today = timezone.localdate()
+    made = 0
+    plans = [
+        (first, 12, {"finding": "found", "still_eligible": "yes"}, "approve"),
+        (others[0], 3, {"finding": "moved", "still_eligible": ""}, None),
+        (others[1], 5, {"finding": "found", "still_eligible": "unsure"}, "return"),
+    ]
+    for n, (household, days_ago, finding, step) in enumerate(plans):
+        payload = {
+            "visit_date": (today - datetime.timedelta(days=days_ago)).isoformat(),
+            "no_kk": household.no_kk,
+            **finding,
+            "latitude": "",
+            "longitude": "",
+            "note": "Rumah semi permanen, dinding bilik." if n == 0 else "",
+        }
+        submission, created = _send(
+            user,
+            KIND_VERIFICATION_VISIT,
+            payload,
+            _key("visit", district.code, n),
+            files={"house_photo": [_photo(rng)]},
+            when=now - datetime.timedelta(days=days_ago),
+        )
+        if not created:
+            continue
+        made += 1
+        if step == "approve":
+            _review(submission, "approve")
+        elif step == "return":
+            _review(submission, "return", "Sebutkan alasan ragu: penghasilan atau kondisi rumah?")
+    made += _new_ppks_in(first, user, now, rng)
+    if apps.is_installed("programs") and find_kind(KIND_AID_MONITORING) is not None:
+        made += _aid_monitoring(district, user, now)
+    return made
+
+
+def _new_ppks_in(household, user, now, rng) -> int:
+    """An elderly parent found living with a visited family, not yet in the registry."""
+    from beneficiaries.demo import nik_for
+    from beneficiaries.models import PpksCategory
+
+    category = PpksCategory.objects.filter(code="lanjut_usia_terlantar").first()
+    if category is None:
+        return 0
+    local = seeded("fieldwork-new-ppks", household.district_id)
+    birth = datetime.date(1946, 3, 17)
+    found_on = timezone.localdate() - datetime.timedelta(days=11)
+    submission, created = _send(
+        user,
+        KIND_NEW_PPKS,
+        {
+            "found_on": found_on.isoformat(),
+            "unit": "person",
+            "category": str(category.pk),
+            "village": household.village_id,
+            "no_kk": household.no_kk,
+            "address": household.address,
+            "rt": household.rt,
+            "rw": household.rw,
+            "nik": nik_for(household.district_id, birth, "P", 9901),
+            "name": person_name(local, "P"),
+            "sex": "P",
+            "birth_place": "Lebak",
+            "birth_date": birth.isoformat(),
+            "relationship": "orang_tua",
+            "disability_types": [],
+            "disability_severity": "",
+            "situation": "Lansia tinggal bersama anak yang tidak mampu merawat, sering sakit.",
+        },
+        _key("new_ppks", household.district_id),
+        files={"photo": [_photo(rng)]},
+        when=now - datetime.timedelta(days=11),
+    )
+    if created:
+        _review(submission, "approve")
+    return int(created)
+
+
+def _aid_monitoring(district, user, now) -> int:
+    """A monitoring of a payment the records show as received (confirmed on approval)."""
+    from programs.models import Disbursement
+
+    today = timezone.localdate()
+    disbursement = (
+        Disbursement.objects.filter(
+            district=district,
+            year=today.year,
+            status=Disbursement.Status.PAID,
+            paid_on__lte=today,
+            enrollment__household__isnull=False,
+            enrollment__household__deleted_at=None,
+        )
+        .select_related("stage", "enrollment__household")
+        .order_by("stage__planned_on", "pk")
+        .first()
+    )
+    if disbursement is None:
+        return 0
+    submission, created = _send(
+        user,
+        KIND_AID_MONITORING,
+        {
+            "monitored_on": (today - datetime.timedelta(days=1)).isoformat(),
+            "program": str(disbursement.program_id),
+            "year": disbursement.year,
+            "stage_number": disbursement.stage.number,
+            "recipient_number": disbursement.enrollment.household.no_kk,
+            "received": "yes",
+            "received_on": disbursement.paid_on.isoformat(),
+            "amount_received": str(int(disbursement.paid_amount)),
+            "channel": disbursement.channel or "pos",
+            "reason": "",
+            "note": "",
+        },
+        _key("aid_monitoring", district.code),
+        when=now - datetime.timedelta(days=1),
+    )
+    if created:
+        _review(submission, "approve")
+    return int(created)

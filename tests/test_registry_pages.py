@@ -116,7 +116,17 @@ def test_tksk_sees_only_their_kecamatan(client_for, users, registry):
     )
 
 
-def test_household_page_shows_members_history_and_extension_panels(client_for, users, registry):
+@pytest.fixture
+def own_extensions(monkeypatch):
+    """The test's panels and filters replace the apps' own ("programs", "program") only for
+    the test: the registries are copies, restored afterwards."""
+    monkeypatch.setattr(extensions, "_PANELS", dict(extensions._PANELS))
+    monkeypatch.setattr(extensions, "_FILTERS", dict(extensions._FILTERS))
+
+
+def test_household_page_shows_members_history_and_extension_panels(
+    client_for, users, registry, own_extensions
+):
     households, _people = registry
     extensions.register_household_panel(
         "programs",
@@ -141,7 +151,7 @@ def test_household_page_shows_members_history_and_extension_panels(client_for, u
     assert "Panel ini tidak dapat ditampilkan." in page
 
 
-def test_extension_filter_serves_page_and_api(client_for, api_for, users, registry):
+def test_extension_filter_serves_page_and_api(client_for, api_for, users, registry, own_extensions):
     households, _people = registry
     chosen = households[1]
 

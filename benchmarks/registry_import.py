@@ -126,6 +126,7 @@ def main() -> int:
     size_mb = args.path.stat().st_size / 1024 / 1024
     rows = sum(1 for _line in args.path.open("rb")) - 1
     print(f"file: {args.path} ({size_mb:.0f} MB, {rows} rows)")
+    print("load average at the start: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     copy_seconds = baseline_copy(args.path)
     print(f"baseline: plain COPY into a text table      {copy_seconds:8.1f} s")
     if not args.keep:
@@ -154,6 +155,7 @@ def main() -> int:
         cursor.execute("ANALYZE beneficiaries_person")
         cursor.execute("ANALYZE beneficiaries_household")
     list_timings(user)
+    print("load average at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     return 0
 
 

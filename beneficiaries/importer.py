@@ -41,7 +41,16 @@ from accounts.access import Action, Domain, require
 from welfare import tabular
 from welfare.tabular import CellError, Column, RowErrors, TabularError
 
-from .models import DisabilitySeverity, ImportBatch, Relationship, Sex, Source, normalize_name
+from .models import (
+    DisabilitySeverity,
+    Household,
+    ImportBatch,
+    Person,
+    Relationship,
+    Sex,
+    Source,
+    normalize_name,
+)
 
 COLUMNS = [
     Column(
@@ -794,6 +803,45 @@ def _bulk_load(cursor, table: str, enabled: bool, keep_unique: bool = False) -> 
     cursor.execute(f"ANALYZE {table}")
 
 
+def _history_columns(model) -> list[str]:
+    """The columns a historical record copies from the live row."""
+    return [
+        f.column
+        for f in model.history.model._meta.concrete_fields
+        if not f.name.startswith("history_")
+    ]
+
+
+def _history_baseline(cursor, model, alias: str, from_where: str, params: list) -> None:
+    """Before an import changes rows: the current state of those that have no history yet
+    (created by an earlier bulk load), so that the page shows what the import changed."""
+    columns = _history_columns(model)
+    history = model.history.model._meta.db_table
+    cursor.execute(
+        f"""INSERT INTO {history} ({", ".join(columns)}, history_date, history_type,
+              history_change_reason)
+            SELECT {", ".join(f"{alias}.{c}" for c in columns)}, {alias}.created_at, '+', ''
+            {from_where} AND NOT EXISTS (SELECT 1 FROM {history} y WHERE y.id = {alias}.id)""",
+        params,
+    )
+
+
+def _history_record(cursor, model, *, batch: ImportBatch, actor, now, created: bool) -> None:
+    """After the write: one historical record per row the import changed ("~") and, unless
+    ``created`` is False (a bulk load), per row it added ("+"), with the user and the batch."""
+    columns = _history_columns(model)
+    table = model._meta.db_table
+    reason = (_("Import #%(number)s") % {"number": batch.pk})[:100]
+    cursor.execute(
+        f"""INSERT INTO {model.history.model._meta.db_table} ({", ".join(columns)},
+              history_date, history_type, history_user_id, history_change_reason)
+            SELECT {", ".join(columns)}, %s, CASE WHEN version = 1 THEN '+' ELSE '~' END, %s, %s
+            FROM {table} WHERE import_batch_id = %s AND updated_at = %s
+            {"" if created else "AND version > 1"}""",
+        [now, actor.pk, reason, batch.pk, now],
+    )
+
+
 def _upsert(cursor, batch: ImportBatch, actor) -> dict:
     pg = connection.vendor == "postgresql"
     true = "true" if pg else "1"
@@ -830,6 +878,14 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
     with _bulk_load(cursor, "beneficiaries_household", bulk):
         # Two set-based statements, not INSERT ... ON CONFLICT: that probes the key row by
         # row, and a district file that changes nothing would pay it for every row.
+        _history_baseline(
+            cursor,
+            Household,
+            "h",
+            f"FROM beneficiaries_household h JOIN {STAGE}_hh s ON h.no_kk = s.no_kk "
+            f"WHERE ({differs_hh})",
+            [],
+        )
         cursor.execute(
             f"""UPDATE beneficiaries_household AS h SET {set_hh},
                   district_id = substr(s.village_code, 1, 8), version = h.version + 1,
@@ -844,6 +900,7 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
                       (SELECT 1 FROM beneficiaries_household h WHERE h.no_kk = s.no_kk)""",
                 insert_params,
             )
+    _history_record(cursor, Household, batch=batch, actor=actor, now=now, created=not bulk)
     if pg:
         # The persons are joined to the households just written: without fresh statistics the
         # planner takes the table for empty and loops over it for every row.
@@ -924,6 +981,15 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
     set_p = ", ".join(f"{f} = {src}" for f, src in zip(p_fields, p_source, strict=True))
     bulk = _is_bulk_load(cursor, "beneficiaries_person", p_created)
     with _bulk_load(cursor, "beneficiaries_person", bulk):
+        _history_baseline(
+            cursor,
+            Person,
+            "p",
+            f"FROM beneficiaries_person p JOIN {STAGE} s ON p.nik = s.nik "
+            f"JOIN beneficiaries_household h ON h.no_kk = s.no_kk "
+            f"WHERE s.ok = {true} AND ({differs_p})",
+            [],
+        )
         cursor.execute(
             f"""UPDATE beneficiaries_person AS p SET {set_p}, version = p.version + 1,
                   updated_at = %s, import_batch_id = %s
@@ -938,6 +1004,7 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
                       (SELECT 1 FROM beneficiaries_person p WHERE p.nik = s.nik)""",
                 insert_params,
             )
+    _history_record(cursor, Person, batch=batch, actor=actor, now=now, created=not bulk)
     cursor.execute(f"DROP TABLE IF EXISTS {STAGE}_hh")
     return {
         "households_created": hh_created,

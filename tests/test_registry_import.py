@@ -379,3 +379,45 @@ def test_rows_of_one_family_in_two_villages_are_refused_with_the_first_row(
     assert (problem.row, problem.column) == (3, "Kode Desa")
     assert "baris 2" in problem.message
     assert Person.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_history_says_who_changed_what_through_an_import(users, village_a):
+    admin = users["admin"]
+    first = _run(_csv(_families(village_a, count=1)), admin)
+    rows = _families(village_a, count=1)
+    person = Person.objects.get(nik=rows[1]["nik"])
+    created = list(person.history.values_list("history_type", "history_user_id"))
+    assert created == [("+", admin.pk)]
+    assert person.history.get().history_change_reason == f"Impor #{first.pk}"
+
+    rows[1]["name"] = "Nama Sesudah Impor"
+    second = _run(_csv(rows), admin)
+    newest = person.history.order_by("-history_id").first()
+    assert (newest.history_type, newest.history_user_id) == ("~", admin.pk)
+    assert newest.name == "Nama Sesudah Impor"
+    assert newest.history_change_reason == f"Impor #{second.pk}"
+    head = Household.objects.get(no_kk=rows[0]["no_kk"])
+    assert head.history.count() == 1  # the household did not change
+
+
+@pytest.mark.django_db
+def test_a_bulk_load_writes_no_creation_entries_but_later_changes_show_against_the_load(
+    users, village_a, monkeypatch
+):
+    from beneficiaries import importer
+    from welfare.audit import object_history
+
+    admin = users["admin"]
+    monkeypatch.setattr(importer, "BULK_LOAD_MIN_ROWS", 2)
+    rows = _families(village_a, count=3)
+    _run(_csv(rows), admin)
+    person = Person.objects.get(nik=rows[1]["nik"])
+    assert person.history.count() == 0  # a district's first load: no million "+" entries
+
+    rows[1]["name"] = "Nama Dikoreksi"
+    _run(_csv(rows), admin)  # 1 change against 6 persons: not a bulk load
+    entries = object_history(person, user=admin)
+    assert [entry.change_type for entry in entries] == ["~", "+"]
+    changed = {change.field: (change.old, change.new) for change in entries[0].changes}
+    assert any(new == "Nama Dikoreksi" for _old, new in changed.values())

@@ -13,6 +13,8 @@ class ProgramsConfig(AppConfig):
     dashboard_panel = "programs.views.dashboard_panel"
 
     def ready(self) -> None:
-        from . import integrations
+        from . import integrations, summary, targeting
 
         integrations.register()
+        summary.connect()
+        targeting.connect()

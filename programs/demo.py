@@ -20,7 +20,6 @@ import math
 from collections import Counter
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Mod
 from django.utils import timezone
@@ -29,7 +28,7 @@ from accounts.models import Bidang, User
 from beneficiaries.models import Household, Person, PpksCategory
 from welfare.demo_data import seeded
 
-from . import eligibility, services
+from . import eligibility, services, summary
 from .models import (
     Disbursement,
     Enrollment,
@@ -258,7 +257,8 @@ def seed(*, stdout) -> None:
     if actor is None:
         stdout.write("  programs: no administrator account; nothing done")
         return
-    with transaction.atomic():
+    # One refresh of the figures per program at the end, not one per enrollment written.
+    with summary.batch():
         figures = _seed(actor)
     stdout.write(
         "  programs: {programs} programs, {enrollments} enrollments, {disbursements} "

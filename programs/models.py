@@ -29,6 +29,102 @@ from accounts.access import AccessPolicy, Domain
 from welfare.models import TimeStampedModel, VersionedModel
 
 
+class SummarizedQuerySet(models.QuerySet):
+    """Bulk writes of enrollments and disbursements refresh the figures they touch
+    (``programs.summary``), once per statement: ``update``, ``bulk_create``, ``bulk_update`` and
+    ``delete`` behave as Django's and keep ``EnrollmentSummary``/``DisbursementSummary`` true."""
+
+    def _summary_keys(self) -> set[tuple]:
+        from . import summary
+
+        fields = summary.ENROLLMENT_KEY if self.model is Enrollment else summary.DISBURSEMENT_KEY
+        return set(self.order_by().values_list(*fields).distinct())
+
+    def _summary_touched(self, keys) -> None:
+        from . import summary
+
+        if self.model is Enrollment:
+            summary.enrollments_touched(keys)
+        else:
+            summary.disbursements_touched(keys)
+
+    def update(self, **kwargs):
+        from . import summary
+
+        with summary.batch():
+            keys = self._summary_keys()
+            rows = super().update(**kwargs)
+            fields = (
+                summary.ENROLLMENT_KEY if self.model is Enrollment else summary.DISBURSEMENT_KEY
+            )
+            moved = {f.removesuffix("_id") for f in fields} | set(fields)
+            if moved & set(kwargs):
+                # The rows left their slice: refresh the programs involved whole.
+                programs = {key[0] for key in keys} | {
+                    kwargs.get("program_id", getattr(kwargs.get("program"), "pk", None))
+                }
+                for program_id in programs - {None}:
+                    if self.model is Enrollment:
+                        summary.enrollments_refresh(program_id=program_id)
+                    else:
+                        summary.disbursements_refresh(program_id=program_id)
+            self._summary_touched(keys)
+        return rows
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from . import summary
+
+        with summary.batch():
+            created = super().bulk_create(objs, *args, **kwargs)
+            self._summary_touched({summary.key_of(obj) for obj in created})
+        return created
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        from . import summary
+
+        objs = list(objs)
+        with summary.batch():
+            rows = super().bulk_update(objs, fields, *args, **kwargs)
+            keys = {summary.key_of(obj) for obj in objs}
+            keys |= {obj._summary_key for obj in objs if getattr(obj, "_summary_key", None)}
+            self._summary_touched(keys)
+        return rows
+
+    bulk_update.alters_data = True
+
+    def delete(self):
+        from . import summary
+
+        # Each row deleted (and cascaded) is noted by the post_delete receiver; refreshed once.
+        with summary.batch():
+            return super().delete()
+
+    delete.alters_data = True
+
+
+class SummarizedModel:
+    """Remembers the slice a row was loaded in (program, desa...), so that a save moving it
+    refreshes the slice it left too; a delete refreshes once whatever it cascades to."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        from . import summary
+
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._summary_key = summary.key_of(instance)
+        return instance
+
+    def delete(self, *args, **kwargs):
+        from . import summary
+
+        with summary.batch():
+            return super().delete(*args, **kwargs)
+
+
 class Level(models.TextChoices):
     NATIONAL = "nasional", _("National")
     PROVINCE = "provinsi", _("Province")
@@ -356,7 +452,7 @@ class ExitReason(models.TextChoices):
     GRADUATED = "graduasi_mandiri", _("Graduated (self-reliant)")
 
 
-class Enrollment(VersionedModel, TimeStampedModel):
+class Enrollment(SummarizedModel, VersionedModel, TimeStampedModel):
     class Status(models.TextChoices):
         PROPOSED = "usulan", _("Proposed")
         VERIFIED = "terverifikasi", _("Verified")
@@ -451,6 +547,7 @@ class Enrollment(VersionedModel, TimeStampedModel):
         related_name="+",
     )
 
+    objects = SummarizedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
     access = AccessPolicy(
         domain=Domain.PROGRAMS,
@@ -517,7 +614,7 @@ class Channel(models.TextChoices):
     CASH = "tunai", _("Cash")
 
 
-class Disbursement(TimeStampedModel):
+class Disbursement(SummarizedModel, TimeStampedModel):
     class Status(models.TextChoices):
         PLANNED = "direncanakan", _("Planned")
         PAID = "disalurkan", _("Paid")
@@ -550,6 +647,7 @@ class Disbursement(TimeStampedModel):
     reference = models.CharField(_("transaction reference"), max_length=60, blank=True)
     import_batch = models.CharField(_("import"), max_length=60, blank=True)
 
+    objects = SummarizedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
     access = AccessPolicy(
         domain=Domain.PROGRAMS,
@@ -665,3 +763,116 @@ class ProgramImport(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("programs:import_detail", args=[self.pk])
+
+# --- Figures kept per desa (derived; see programs/summary.py) ----------------------------------
+
+
+class EnrollmentSummary(models.Model):
+    """Enrollments counted per program, desa, status and the years their period starts and ends
+    (``end_year`` empty: open-ended). "Enrolled in year Y" is ``start_year <= Y`` and
+    (``end_year`` empty or ``>= Y``), exactly the selectors' ``in_year``. Derived: rewritten by
+    ``programs.summary`` on every write of an enrollment, never edited."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey("regions.District", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=14, choices=Enrollment.Status.choices)
+    start_year = models.PositiveSmallIntegerField()
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    count = models.PositiveIntegerField()
+
+    access = AccessPolicy(
+        domain=Domain.PROGRAMS,
+        district_path="district",
+        bidang_path="program__bidang",
+        personal=False,
+    )
+
+    class Meta:
+        verbose_name = _("enrollment figures")
+        verbose_name_plural = _("enrollment figures")
+        indexes = [
+            models.Index(fields=["program", "village"], name="enrollment_summary_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.village_id} {self.status}: {self.count}"
+
+
+class DisbursementSummary(models.Model):
+    """Per program, year, stage and desa: recipients (disbursements planned), paid (count),
+    amounts paid and planned. A row with no ``stage`` is the year: each enrollment counted
+    once (recipients = enrollments with a disbursement in any stage of the year, paid = those
+    with one paid). Derived: rewritten by ``programs.summary`` on every write of a
+    disbursement, never edited."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    stage = models.ForeignKey(
+        Stage, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    district = models.ForeignKey("regions.District", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    recipients = models.PositiveIntegerField()
+    paid_count = models.PositiveIntegerField()
+    paid_amount = models.DecimalField(max_digits=18, decimal_places=2)
+    planned_amount = models.DecimalField(max_digits=18, decimal_places=2)
+
+    access = AccessPolicy(
+        domain=Domain.PROGRAMS,
+        district_path="district",
+        bidang_path="program__bidang",
+        personal=False,
+    )
+
+    class Meta:
+        verbose_name = _("disbursement figures")
+        verbose_name_plural = _("disbursement figures")
+        indexes = [
+            models.Index(fields=["program", "year", "stage", "village"], name="disb_summary_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.year} {self.stage_id or '-'} {self.village_id}"
+
+
+class TargetingSummary(models.Model):
+    """Per kecamatan and program (empty: any program): households in desil 1-4 (active, not
+    deleted), those of them covered by a current enrollment, and active enrollments whose
+    household is in desil 6-10. Derived: recomputed by ``programs.targeting`` when read after
+    a write marked the kecamatan out of date, never edited."""
+
+    district = models.ForeignKey("regions.District", on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    households = models.PositiveIntegerField()
+    covered = models.PositiveIntegerField()
+    inclusion = models.PositiveIntegerField()
+
+    access = AccessPolicy(domain=Domain.PROGRAMS, district_path="district", personal=False)
+
+    class Meta:
+        verbose_name = _("targeting figures")
+        verbose_name_plural = _("targeting figures")
+        indexes = [models.Index(fields=["program", "district"], name="targeting_summary_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.district_id} {self.program_id or '*'}"
+
+
+class TargetingStale(models.Model):
+    """A kecamatan whose ``TargetingSummary`` rows are out of date (empty: every kecamatan)."""
+
+    district = models.ForeignKey(
+        "regions.District", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    access = AccessPolicy(domain=Domain.PROGRAMS, district_path="district", personal=False)
+
+    class Meta:
+        verbose_name = _("targeting figures out of date")
+        verbose_name_plural = _("targeting figures out of date")
+
+    def __str__(self) -> str:
+        return self.district_id or "*"

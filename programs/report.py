@@ -19,9 +19,9 @@ from .models import Program
 
 def _programs_of(year: int):
     """Programs with an enrollment in the year, in code order."""
-    from .models import Enrollment
+    from .models import EnrollmentSummary
 
-    active = Enrollment.objects.filter(selectors.in_year(year)).values("program_id")
+    active = EnrollmentSummary.objects.filter(selectors.summary_in_year(year)).values("program_id")
     return Program.objects.filter(pk__in=active).order_by("code")
 
 

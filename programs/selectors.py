@@ -38,11 +38,19 @@ from beneficiaries.models import Household, Person
 from regions.models import District, Village
 from welfare.formatting import round_half_up
 
-from .models import Disbursement, Enrollment, KubeGroup, Program, ProgramQuota, Stage
+from .models import (
+    Disbursement,
+    DisbursementSummary,
+    Enrollment,
+    EnrollmentSummary,
+    KubeGroup,
+    Program,
+    ProgramQuota,
+    Stage,
+)
+from .targeting import EXCLUSION_DESIL, INCLUSION_DESIL
 
 GROUP_BY = ("district", "village")
-EXCLUSION_DESIL = (1, 4)
-INCLUSION_DESIL = (6, 10)
 
 
 def percent(part, whole) -> Decimal | None:
@@ -150,6 +158,11 @@ def in_year(year: int) -> Q:
     return Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=first))
 
 
+def summary_in_year(year: int) -> Q:
+    """``in_year`` on ``EnrollmentSummary`` (start and end kept as years: the same rows)."""
+    return Q(start_year__lte=year) & (Q(end_year__isnull=True) | Q(end_year__gte=year))
+
+
 def _areas(user, group_by: str, district_code: str | None = None):
     home = settings.WELFARE_HOME_REGENCY
     if group_by == "district":
@@ -212,34 +225,21 @@ def program_stats(
 
     enrollment_counts = {
         row[key]: row
-        for row in Enrollment.objects.filter(program=program)
-        .filter(in_year(year) & scope & region)
+        for row in EnrollmentSummary.objects.filter(program=program)
+        .filter(summary_in_year(year) & scope & region)
         .exclude(status=Enrollment.Status.PROPOSED)
         .order_by()
         .values(key)
         .annotate(
-            enrolled=Count("pk"),
-            active=Count("pk", filter=Q(status=Enrollment.Status.ACTIVE)),
+            enrolled=Sum("count"),
+            active=Sum("count", filter=Q(status=Enrollment.Status.ACTIVE)),
         )
     }
-    disbursements = Disbursement.objects.filter(program=program, year=year).filter(scope & region)
-    if stage is not None:
-        money = {
-            row[key]: row
-            for row in disbursements.filter(stage=stage)
-            .order_by()
-            .values(key)
-            .annotate(
-                recipients=Count("pk"),
-                paid_count=Count("pk", filter=Q(status=Disbursement.Status.PAID)),
-                paid_amount=Coalesce(
-                    Sum("paid_amount", filter=Q(status=Disbursement.Status.PAID)), Decimal(0)
-                ),
-                planned_amount=Coalesce(Sum("planned_amount"), Decimal(0)),
-            )
-        }
-    else:
-        money = _year_money(disbursements, key)
+    money = _money(
+        DisbursementSummary.objects.filter(program=program, year=year).filter(scope & region),
+        key,
+        stage,
+    )
     hide = _suppressor(user)
     rows = []
     total = StatsRow(code="", name="", quota=0)
@@ -276,47 +276,27 @@ def program_stats(
     )
 
 
-def _year_money(disbursements, key: str) -> dict:
-    """Recipients and paid over the stages of a year: first one row per enrollment (a hash
-    aggregate), then per area - much faster than COUNT(DISTINCT) on a million rows. A
-    disbursement carries its enrollment's desa, so an enrollment falls in one area and the
-    areas add up to the total."""
-    from django.db import connections
-    from django.db.models import Case, IntegerField, Max, Value, When
-
-    inner = (
-        disbursements.order_by()
-        .values(key, "enrollment_id")
-        .annotate(
-            paid_flag=Max(
-                Case(
-                    When(status=Disbursement.Status.PAID, then=Value(1)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            ),
-            paid_sum=Coalesce(
-                Sum("paid_amount", filter=Q(status=Disbursement.Status.PAID)), Decimal(0)
-            ),
-            planned_sum=Coalesce(Sum("planned_amount"), Decimal(0)),
-        )
-    )
-    sql, params = inner.query.sql_with_params()
-    outer = (
-        f"SELECT t.{key}, COUNT(*), SUM(t.paid_flag), SUM(t.paid_sum), SUM(t.planned_sum) "  # noqa: S608
-        f"FROM ({sql}) t GROUP BY t.{key}"
-    )
-    with connections[disbursements.db].cursor() as cursor:
-        cursor.execute(outer, params)
-        return {
-            area: {
-                "recipients": n,
-                "paid_count": int(paid or 0),
-                "paid_amount": Decimal(paid_sum or 0),
-                "planned_amount": Decimal(planned or 0),
-            }
-            for area, n, paid, paid_sum, planned in cursor.fetchall()
+def _money(summaries: QuerySet, key: str, stage: Stage | None) -> dict:
+    """Recipients, paid (count) and the amounts per area from ``DisbursementSummary``: the
+    stage's rows, or the year's (each enrollment once). A disbursement carries its
+    enrollment's desa, so an enrollment falls in one area and the areas add up to the total."""
+    rows = summaries.filter(stage=stage) if stage is not None else summaries.filter(stage=None)
+    return {
+        row[key]: {
+            "recipients": row["n"] or 0,
+            "paid_count": row["paid"] or 0,
+            "paid_amount": row["paid_sum"] or Decimal(0),
+            "planned_amount": row["planned_sum"] or Decimal(0),
         }
+        for row in rows.order_by()
+        .values(key)
+        .annotate(
+            n=Sum("recipients"),
+            paid=Sum("paid_count"),
+            paid_sum=Sum("paid_amount"),
+            planned_sum=Sum("planned_amount"),
+        )
+    }
 
 
 def _add(total: StatsRow, row: StatsRow) -> None:
@@ -386,21 +366,16 @@ def realization_by_area(
     stages = stages_of(program, year)
     if stage is not None:
         stages = [s for s in stages if s.pk == stage.pk]
-    base = Disbursement.objects.filter(program=program, year=year)
+    base = DisbursementSummary.objects.filter(program=program, year=year)
     if user is not None:
         base = base.filter(stats_filter(user, "district_id"))
-    recipients = {area: figures["recipients"] for area, figures in _year_money(base, key).items()}
+    recipients = {area: figures["recipients"] for area, figures in _money(base, key, None).items()}
     per_stage = {
         (row[key], row["stage_id"]): row
         for row in base.filter(stage__in=stages)
         .order_by()
         .values(key, "stage_id")
-        .annotate(
-            paid=Count("pk", filter=Q(status=Disbursement.Status.PAID)),
-            amount=Coalesce(
-                Sum("paid_amount", filter=Q(status=Disbursement.Status.PAID)), Decimal(0)
-            ),
-        )
+        .annotate(paid=Sum("paid_count"), amount=Sum("paid_amount"))
     }
     rows: list[RealizationRow] = []
     area_user = user if user is not None else _Everyone()
@@ -487,8 +462,9 @@ def _program_filter(program: Program | None) -> Q:
 
 def possible_exclusion(*, user, program: Program | None = None) -> QuerySet[Household]:
     """Active households in desil 1-4 with no current enrollment (in ``program``, or in any
-    program): possibly left out. A household counts as covered when it, one of its members or
-    its KUBE group holds an enrollment in aktif, ditangguhkan or terverifikasi."""
+    program): possibly left out. A household counts as covered when it or one of its members
+    holds an enrollment in aktif, ditangguhkan or terverifikasi (``programs.targeting`` keeps
+    the counts per kecamatan with the same definition)."""
     covered = Enrollment.objects.filter(
         _program_filter(program),
         status__in=(
@@ -523,28 +499,19 @@ def possible_inclusion(*, user, program: Program | None = None) -> QuerySet[Enro
 
 
 def targeting_by_district(*, user, program: Program | None = None) -> list[TargetingRow]:
-    """Per kecamatan: possible exclusion (households) and possible inclusion (enrollments)."""
+    """Per kecamatan in the user's region scope: possible exclusion (households) and possible
+    inclusion (enrollments), from ``TargetingSummary`` (``programs.targeting``: the same
+    definitions as ``possible_exclusion`` / ``possible_inclusion``, the lists behind them)."""
+    from . import targeting
+
     hide = _suppressor(user)
-    exclusion = dict(
-        possible_exclusion(user=user, program=program)
-        .order_by()
-        .values_list("district_id")
-        .annotate(n=Count("pk"))
-        .values_list("district_id", "n")
-    )
-    inclusion = dict(
-        possible_inclusion(user=user, program=program)
-        .order_by()
-        .values_list("district_id")
-        .annotate(n=Count("pk"))
-        .values_list("district_id", "n")
-    )
+    counts = targeting.figures(program.pk if program else None)
     return [
         TargetingRow(
             code=code,
             name=name,
-            exclusion=hide(exclusion.get(code, 0)),
-            inclusion=hide(inclusion.get(code, 0)),
+            exclusion=hide(counts.get(code, (0, 0))[0]),
+            inclusion=hide(counts.get(code, (0, 0))[1]),
         )
         for code, name, _dc, _dn in _areas(user, "district")
     ]
@@ -677,10 +644,10 @@ def active_recipients_by_district(district_codes) -> dict[str, int]:
     """Active enrollments (all programs) per kecamatan: the field work workload column."""
     codes = list(district_codes)
     return dict(
-        Enrollment.objects.filter(status=Enrollment.Status.ACTIVE, district_id__in=codes)
+        EnrollmentSummary.objects.filter(status=Enrollment.Status.ACTIVE, district_id__in=codes)
         .order_by()
         .values_list("district_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("count"))
         .values_list("district_id", "n")
     )
 
@@ -718,11 +685,11 @@ class DashboardRow:
 
 def dashboard_figures(*, user) -> list[DashboardRow]:
     counts = dict(
-        Enrollment.objects.filter(status=Enrollment.Status.ACTIVE)
+        EnrollmentSummary.objects.filter(status=Enrollment.Status.ACTIVE)
         .filter(stats_filter(user, "district_id"))
         .order_by()
         .values_list("program_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("count"))
         .values_list("program_id", "n")
     )
     return [
@@ -741,7 +708,6 @@ def bnba(queryset: QuerySet[Enrollment], *, order: str = "name") -> QuerySet[Enr
     and NIK (a household: its head), No. KK, address, RT/RW, desa and kecamatan as columns of
     one query. ``order``: ``name`` or ``address`` (kecamatan, desa, RW, RT, address, name)."""
     from django.db.models import CharField, F, Subquery, Value
-    from django.db.models.functions import Coalesce
 
     head = Person.objects.filter(
         household=OuterRef("household_id"), relationship="kepala", deceased=False

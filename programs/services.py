@@ -26,7 +26,7 @@ from accounts.access import Action, Domain, Role, check_bidang, check_district, 
 from beneficiaries.models import Household, Person
 from regions.models import Village
 
-from . import eligibility
+from . import eligibility, summary
 from .models import (
     Channel,
     Disbursement,
@@ -579,7 +579,10 @@ def disbursements_plan(*, actor, stage: Stage, amount: Decimal | None = None) ->
             """,  # noqa: S608 (table names come from the models)
             [stage.pk, stage.year, amount, now, now, program.pk, stage.pk],
         )
-        return cursor.rowcount
+        planned = cursor.rowcount
+    # Raw SQL: the figures of the stage (and of its year) are refreshed here.
+    summary.disbursements_refresh(program_id=program.pk, year=stage.year, stage_ids=[stage.pk])
+    return planned
 
 
 def _validate_payment(status, paid_amount, paid_on, channel, reason) -> dict:

@@ -415,3 +415,53 @@ def connect() -> None:
     for model in (models.Enrollment, models.Disbursement):
         post_save.connect(_saved, sender=model, dispatch_uid=f"summary-save-{model.__name__}")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"summary-delete-{model.__name__}")
+
+
+# --- Checking ----------------------------------------------------------------------------------
+
+
+def _figures(values) -> tuple | None:
+    """(recipients, paid count, paid, planned) comparable whatever the backend returned."""
+    if values is None:
+        return None
+    return tuple(int(v) for v in values[:2]) + tuple(Decimal(v) for v in values[2:])
+
+
+def differences(program_id: int) -> list[str]:
+    """What ``EnrollmentSummary``/``DisbursementSummary`` hold for a program that a rebuild
+    would change (empty: they are true). Reads only; for ``programs_refresh_figures --check``
+    and the benchmark."""
+    models = _models()
+    problems: list[str] = []
+
+    def fetch(sql, params) -> dict:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {tuple(row[:-4]): tuple(row[-4:]) for row in cursor.fetchall()}
+
+    with connection.cursor() as cursor:
+        cursor.execute(*enrollment_rows(program_id))
+        want = {tuple(row[:-1]): row[-1] for row in cursor.fetchall()}
+    have = {
+        tuple(row[:-1]): row[-1]
+        for row in models.EnrollmentSummary.objects.filter(program_id=program_id).values_list(
+            "program_id", "district_id", "village_id", "status", "start_year", "end_year", "count"
+        )
+    }
+    for key in sorted(set(want) | set(have), key=str):
+        if want.get(key) != have.get(key):
+            problems.append(f"enrollments {key}: {have.get(key)} instead of {want.get(key)}")
+    want = fetch(*stage_rows(program_id, None, None, None))
+    want |= fetch(*year_rows(program_id, None, None))
+    have = {
+        tuple(row[:5]): tuple(row[5:])
+        for row in models.DisbursementSummary.objects.filter(program_id=program_id).values_list(
+            *DISBURSEMENT_COLUMNS
+        )
+    }
+    for key in sorted(set(want) | set(have), key=str):
+        wanted = want.get(key)
+        held = have.get(key)
+        if _figures(wanted) != _figures(held):
+            problems.append(f"disbursements {key}: {held} instead of {wanted}")
+    return problems

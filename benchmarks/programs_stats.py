@@ -10,12 +10,19 @@ data is built set-based on PostgreSQL (``INSERT ... SELECT generate_series``) st
 beneficiaries and programs tables (it does not depend on the registry's own generator):
 312,000 households and 1.2 million persons over Lebak's 345 desa; PKH 73,000 KPM in 4 tahap,
 BPNT 70,000 KPM in 12 monthly stages, and ASPD, ASLUT and the district's disability cash aid in
-thousands; about 1.2 million disbursements, 95 % paid. Each figure is timed five times (the
-median is printed) with the ratio to its baseline; then each index of the programs is dropped
-and the figure timed again, to show what the index is worth.
+thousands; about 1.2 million disbursements, 95 % paid. The figures the statistics read
+(``programs.summary``, ``programs.targeting``) are then built from them, timed, and checked
+against the data.
+
+Each figure is timed five times (the median is printed) with the ratio to its baseline, a plain
+SQL aggregate over the same rows (what the figure would cost without the summary tables); then
+the writes, each in a transaction rolled back, against the same write in plain SQL (what keeping
+the summaries costs a write); then what the indexes are worth to the refreshes. The load average
+of the machine is printed before and after.
 """
 
 import argparse
+import datetime
 import os
 import statistics
 import sys
@@ -32,14 +39,14 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.access import Role  # noqa: E402
 from accounts.models import Bidang, User  # noqa: E402
-from programs import selectors  # noqa: E402
-from programs.models import Program, Stage  # noqa: E402
+from programs import selectors, services, summary, targeting  # noqa: E402
+from programs.models import Disbursement, Enrollment, Program, Stage  # noqa: E402
 from regions.models import Village  # noqa: E402
 from regions.services import regions_load  # noqa: E402
 
@@ -170,6 +177,7 @@ def build(households: int, persons: int) -> None:
             [amount, amount, program.pk],
         )
     run("VACUUM ANALYZE")
+    build_figures()
     counts = {
         table: run(f"SELECT 1 FROM {table}")
         for table in (
@@ -180,6 +188,47 @@ def build(households: int, persons: int) -> None:
         )
     }
     print(f"built in {time.perf_counter() - started:.0f} s: {counts}")
+
+
+def build_figures() -> None:
+    """The data above was written with SQL: build the figures the statistics read, timed."""
+    started = time.perf_counter()
+    summary.refresh_all()
+    took = time.perf_counter() - started
+    started = time.perf_counter()
+    targeting.mark(None)
+    targeting.refresh_stale()
+    print(
+        f"figures built: per desa (all programs, every year) {took:.1f} s, "
+        f"targeting (every kecamatan) {time.perf_counter() - started:.1f} s"
+    )
+    run("VACUUM ANALYZE programs_enrollmentsummary, programs_disbursementsummary")
+
+
+def check_figures() -> None:
+    """The summaries equal a rebuild from the data (``programs_refresh_figures --check``)."""
+    for program in Program.objects.order_by("code"):
+        problems = summary.differences(program.pk)
+        assert not problems, problems[:5]
+    print("figures checked: equal to the data")
+
+
+def rolled_back(func):
+    """Run ``func`` in a transaction that is rolled back (the data stays as built)."""
+
+    def wrapped():
+        with transaction.atomic():
+            func()
+            transaction.set_rollback(True)
+
+    return wrapped
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return (
+        f"load average {one:.2f} / {five:.2f} / {fifteen:.2f} (1/5/15 min), {os.cpu_count()} cores"
+    )
 
 
 def timed(func, runs: int = 5) -> float:
@@ -282,10 +331,168 @@ def measure(admin) -> list[tuple[str, float, float]]:
         lambda: _ok(client.get(f"/program/BPNT/?year={YEAR}")),
         base_bpnt_year,
     )
+    base_targeting = timed(lambda: targeting.compute(None))
+    targeting.refresh_stale()
     add(
         "targeting per kecamatan (all programs)",
         lambda: selectors.targeting_by_district(user=admin),
-        base_pkh_year,
+        base_targeting,
+    )
+    add(
+        "targeting per kecamatan, PKH",
+        lambda: selectors.targeting_by_district(user=admin, program=pkh),
+        base_targeting,
+    )
+    district = selectors.targeting_by_district(user=admin)[0].code
+
+    def after_one_write():
+        targeting.mark([district])  # what a household's desil change marks
+        selectors.targeting_by_district(user=admin)
+
+    add(
+        "targeting, first read after a write (one kecamatan recomputed)",
+        rolled_back(after_one_write),
+        base_targeting,
+    )
+    add(
+        "API /api/v1/programs-targeting/",
+        lambda: _ok(api.get("/api/v1/programs-targeting/")),
+        base_targeting,
+    )
+    add(
+        "page /program/BPNT/?group_by=village (year)",
+        lambda: _ok(client.get(f"/program/BPNT/?year={YEAR}&group_by=village")),
+        base_bpnt_year,
+    )
+    return results
+
+
+def measure_writes(admin) -> list[tuple[str, float, float]]:
+    """What keeping the figures costs the writes: each write with its refresh, in a
+    transaction rolled back, against the same change in plain SQL."""
+    run("VACUUM ANALYZE programs_disbursementsummary, programs_enrollmentsummary")
+    pkh = Program.objects.get(code="PKH")
+    t1 = Stage.objects.get(program=pkh, year=YEAR, number=1)
+    disbursement = Disbursement.objects.filter(stage=t1, status="gagal").order_by("pk").first()
+    enrollment = Enrollment.objects.filter(program=pkh, status="aktif").order_by("pk").first()
+    results = []
+
+    def plain(sql, params):
+        return rolled_back(lambda: run(sql, params))
+
+    def record():
+        d = Disbursement.objects.get(pk=disbursement.pk)
+        services.disbursement_record(
+            actor=admin,
+            disbursement=d,
+            status="disalurkan",
+            paid_amount=d.planned_amount,
+            paid_on=datetime.date(YEAR, 3, 1),
+            channel="bank",
+        )
+
+    results.append(
+        (
+            "disbursement_record (one payment, its desa refreshed)",
+            timed(rolled_back(record)),
+            timed(
+                plain(
+                    "UPDATE programs_disbursement SET status = 'disalurkan', "
+                    "paid_amount = planned_amount WHERE id = %s",
+                    [disbursement.pk],
+                )
+            ),
+        )
+    )
+
+    def suspend():
+        e = Enrollment.objects.get(pk=enrollment.pk)
+        services.enrollment_transition(
+            actor=admin, enrollment=e, version=e.version, status="ditangguhkan", note="bench"
+        )
+
+    results.append(
+        (
+            "enrollment_transition (aktif -> ditangguhkan)",
+            timed(rolled_back(suspend)),
+            timed(
+                plain(
+                    "UPDATE programs_enrollment SET status = 'ditangguhkan' WHERE id = %s",
+                    [enrollment.pk],
+                )
+            ),
+        )
+    )
+
+    base_update = timed(
+        plain("UPDATE programs_disbursement SET status = status WHERE id = %s", [disbursement.pk])
+    )
+    results.append(
+        (
+            "refresh alone: one desa, tahap and year rows (a payment's)",
+            timed(
+                rolled_back(
+                    lambda: summary.disbursements_refresh(
+                        program_id=pkh.pk,
+                        year=YEAR,
+                        stage_ids=[t1.pk],
+                        village_ids=[disbursement.village_id],
+                    )
+                )
+            ),
+            base_update,
+        )
+    )
+    results.append(
+        (
+            "refresh alone: one desa, enrollments (a status change's)",
+            timed(
+                rolled_back(
+                    lambda: summary.enrollments_refresh(
+                        program_id=pkh.pk, village_ids=[enrollment.village_id]
+                    )
+                )
+            ),
+            base_update,
+        )
+    )
+    base_stage = baseline_sql(pkh.pk, t1.pk)
+    results.append(
+        (
+            "refresh of a PKH tahap, every desa (an import's refresh)",
+            timed(
+                rolled_back(
+                    lambda: summary.disbursements_refresh(
+                        program_id=pkh.pk, year=YEAR, stage_ids=[t1.pk]
+                    )
+                )
+            ),
+            base_stage,
+        )
+    )
+
+    def plain_plan():
+        stage = Stage.objects.create(program=pkh, year=YEAR, number=9, name="Bench")
+        run(
+            """INSERT INTO programs_disbursement (enrollment_id, stage_id, program_id, year,
+                district_id, village_id, planned_amount, paid_amount, paid_on, channel, status,
+                reason, reference, import_batch, created_at, updated_at)
+            SELECT e.id, %s, e.program_id, %s, e.district_id, e.village_id, 750000, 0, NULL,
+                '', 'direncanakan', '', '', '', now(), now()
+            FROM programs_enrollment e WHERE e.program_id = %s AND e.status = 'aktif'""",
+            [stage.pk, YEAR, pkh.pk],
+        )
+
+    def plan():
+        stage = Stage.objects.create(program=pkh, year=YEAR, number=9, name="Bench")
+        services.disbursements_plan(actor=admin, stage=stage)
+
+    results.append(
+        (
+            "disbursements_plan (a PKH tahap: 70,000 rows, stage and year refreshed)",
+            timed(rolled_back(plan), runs=3),
+            timed(rolled_back(plain_plan), runs=3),
+        )
     )
     return results
 
@@ -297,35 +504,40 @@ def _ok(response):
 
 def report(results, title: str) -> None:
     print(f"\n{title}")
-    print(f"| {'Figure':<58} | selector | baseline | ratio |")
+    print(f"| {'Figure':<58} | measured | baseline | ratio |")
     print(f"|{'-' * 60}|---------:|---------:|------:|")
     for label, took, base in results:
         print(f"| {label:<58} | {took:6.1f} ms | {base:6.1f} ms | {took / base:5.1f} |")
 
 
 def index_effect(admin) -> None:
+    """What the programs' indexes are worth to the refreshes (the statistics read the
+    summaries): each dropped, the refresh timed again, the index created again as it was."""
+    run("VACUUM ANALYZE programs_disbursement, programs_disbursementsummary")
     pkh = Program.objects.get(code="PKH")
     t1 = Stage.objects.get(program=pkh, year=YEAR, number=1)
-    for name, definition in [
-        (
-            "disbursement_stats_idx",
-            "programs_disbursement (program_id, year, stage_id, village_id)",
+    village = Enrollment.objects.filter(program=pkh).order_by("pk").first().village_id
+    refreshes = {
+        "disbursement_stats_idx": (
+            "refresh of PKH tahap 1, every desa",
+            lambda: summary.disbursements_refresh(program_id=pkh.pk, year=YEAR, stage_ids=[t1.pk]),
         ),
-        ("enrollment_stats_idx", "programs_enrollment (program_id, status, village_id)"),
-    ]:
-        with_index = timed(
-            lambda: selectors.program_stats(user=admin, program=pkh, year=YEAR, stage=t1)
-        )
+        "enrollment_stats_idx": (
+            "refresh of PKH enrollments of one desa",
+            lambda: summary.enrollments_refresh(program_id=pkh.pk, village_ids=[village]),
+        ),
+    }
+    for name, (label, func) in refreshes.items():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_indexdef(%s::regclass)", [name])
+            definition = cursor.fetchone()[0]
+        with_index = timed(rolled_back(func))
         run(f"DROP INDEX {name}")
-        run("VACUUM ANALYZE programs_disbursement")
-        without = timed(
-            lambda: selectors.program_stats(user=admin, program=pkh, year=YEAR, stage=t1)
-        )
-        run(f"CREATE INDEX {name} ON {definition}")
-        run("VACUUM ANALYZE programs_disbursement")
-        print(
-            f"{name}: PKH tahap 1 per kecamatan {with_index:.1f} ms with, {without:.1f} ms without"
-        )
+        try:
+            without = timed(rolled_back(func))
+        finally:
+            run(definition)
+        print(f"{name}: {label} {with_index:.1f} ms with, {without:.1f} ms without")
 
 
 def main() -> None:
@@ -333,6 +545,9 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=312000)
     parser.add_argument("--persons", type=int, default=1200000)
     parser.add_argument("--reuse", action="store_true", help="keep the data already built")
+    parser.add_argument(
+        "--rebuild-figures", action="store_true", help="with --reuse: build the figures again"
+    )
     args = parser.parse_args()
     if "bench" not in connection.settings_dict["NAME"]:
         sys.exit("The database name must contain 'bench' (its tables are emptied).")
@@ -346,8 +561,17 @@ def main() -> None:
         build(args.households, args.persons)
     else:
         run("VACUUM ANALYZE programs_disbursement")
-    report(measure(admin), "Medians of 5 runs (ratio = selector / plain SQL on the same rows)")
+        if args.rebuild_figures:
+            build_figures()
+    check_figures()
+    print(load())
+    report(measure(admin), "Medians of 5 runs (ratio = figure / plain SQL on the same rows)")
+    report(
+        measure_writes(admin),
+        "Writes, medians (ratio = write with its refresh / the same change in plain SQL)",
+    )
     index_effect(admin)
+    print(load())
 
 
 if __name__ == "__main__":

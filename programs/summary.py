@@ -178,25 +178,35 @@ def refresh_all(*, program_ids: Iterable | None = None) -> None:
 
 
 def enrollments_touched(rows: Iterable[tuple]) -> None:
-    """``rows``: (program id, desa) pairs of enrollments written."""
-    by_program: dict[int, set] = {}
+    """``rows``: (program id, desa) pairs of enrollments written (a desa unknown, e.g. a field
+    not loaded: the whole program)."""
+    by_program: dict[int, set | None] = {}
     for program_id, village_id in rows:
-        if program_id is not None:
-            by_program.setdefault(program_id, set()).add(village_id)
+        if program_id is None:
+            continue
+        villages = by_program.setdefault(program_id, set())
+        if village_id is None or villages is None:
+            by_program[program_id] = None
+        else:
+            villages.add(village_id)
     with batch():
         for program_id, villages in by_program.items():
             enrollments_refresh(program_id=program_id, village_ids=villages)
 
 
 def disbursements_touched(rows: Iterable[tuple]) -> None:
-    """``rows``: (program id, year, stage id, desa) of disbursements written."""
-    by_year: dict[tuple, list[set]] = {}
+    """``rows``: (program id, year, stage id, desa) of disbursements written (a part unknown:
+    that dimension whole)."""
+    by_year: dict[tuple, list] = {}
     for program_id, year, stage_id, village_id in rows:
         if program_id is None:
             continue
         slot = by_year.setdefault((program_id, year), [set(), set()])
-        slot[0].add(stage_id)
-        slot[1].add(village_id)
+        for index, value in ((0, stage_id), (1, village_id)):
+            if value is None or slot[index] is None:
+                slot[index] = None
+            else:
+                slot[index].add(value)
     with batch():
         for (program_id, year), (stages, villages) in by_year.items():
             disbursements_refresh(
@@ -297,8 +307,9 @@ def stage_rows(program_id, year, stage_ids, village_ids, *, models=None):
         queryset.order_by()
         .values("year", "stage_id", "district_id", "village_id")
         .annotate(
-            recipients=Count("pk"),
-            paid_count=Count("pk", filter=_paid(models)),
+            # Columns of the covering index only (disbursement_stats_idx): an index-only scan.
+            recipients=Count("*"),
+            paid_count=Count("status", filter=_paid(models)),
             paid=Coalesce(Sum("paid_amount", filter=_paid(models)), Decimal(0)),
             planned=Coalesce(Sum("planned_amount"), Decimal(0)),
         )
@@ -311,10 +322,12 @@ def stage_rows(program_id, year, stage_ids, village_ids, *, models=None):
     return f"SELECT %s, {columns} FROM ({sql}) t", (program_id, *params)  # noqa: S608 (ORM SQL)
 
 
-def year_rows(program_id, year, village_ids, *, models=None):
-    """The grouped SELECT of the year rows: first one row per enrollment (a hash aggregate),
-    then per desa - much faster than ``COUNT(DISTINCT)``. A disbursement carries its
-    enrollment's desa, so an enrollment falls in one desa."""
+def year_rows(program_id, year, village_ids, *, models=None, direct: bool = False):
+    """The grouped SELECT of the year rows. Recipients and paid: first one row per enrollment
+    (a hash aggregate), then per desa - much faster than ``COUNT(DISTINCT)``; a disbursement
+    carries its enrollment's desa, so an enrollment falls in one desa. The amounts add up: they
+    are the sums of the desa's stage rows, refreshed just before (``direct``: summed from the
+    disbursements instead, to check them)."""
     models = models or _models()
     queryset = models.Disbursement.objects.filter(program_id=program_id)
     if year is not None:
@@ -329,28 +342,42 @@ def year_rows(program_id, year, village_ids, *, models=None):
             stage_id__in=sorted(stages.values_list("pk", flat=True)),
             village_id__in=sorted(village_ids),
         )
+    figures = {
+        "paid_flag": Max(
+            Case(When(_paid(models), then=Value(1)), default=Value(0), output_field=IntegerField())
+        )
+    }
+    if direct:
+        figures["paid"] = Coalesce(Sum("paid_amount", filter=_paid(models)), Decimal(0))
+        figures["planned"] = Coalesce(Sum("planned_amount"), Decimal(0))
     inner = (
         queryset.order_by()
         .values("year", "district_id", "village_id", "enrollment_id")
-        .annotate(
-            paid_flag=Max(
-                Case(
-                    When(_paid(models), then=Value(1)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            ),
-            paid=Coalesce(Sum("paid_amount", filter=_paid(models)), Decimal(0)),
-            planned=Coalesce(Sum("planned_amount"), Decimal(0)),
-        )
+        .annotate(**figures)
     )
     sql, params = inner.query.sql_with_params()
-    columns = (
-        "t.year, NULL, t.district_id, t.village_id, COUNT(*), SUM(t.paid_flag), SUM(t.paid), "
-        "SUM(t.planned)"
-    )
+    counts = "t.year, NULL, t.district_id, t.village_id, COUNT(*), SUM(t.paid_flag)"
     group = "GROUP BY t.year, t.district_id, t.village_id"
-    return f"SELECT %s, {columns} FROM ({sql}) t {group}", (program_id, *params)  # noqa: S608
+    if direct:
+        select = f"SELECT %s, {counts}, SUM(t.paid), SUM(t.planned) FROM ({sql}) t {group}"  # noqa: S608
+        return select, (program_id, *params)
+    sums = models.DisbursementSummary.objects.filter(program_id=program_id, stage__isnull=False)
+    if year is not None:
+        sums = sums.filter(year=year)
+    if village_ids is not None:
+        sums = sums.filter(village_id__in=sorted(village_ids))
+    sums_sql, sums_params = (
+        sums.order_by()
+        .values("year", "village_id")
+        .annotate(paid=Sum("paid_amount"), planned=Sum("planned_amount"))
+        .query.sql_with_params()
+    )
+    select = (
+        f"SELECT %s, {counts}, COALESCE(MAX(a.paid), 0), COALESCE(MAX(a.planned), 0) "  # noqa: S608
+        f"FROM ({sql}) t LEFT JOIN ({sums_sql}) a "
+        f"ON a.year = t.year AND a.village_id = t.village_id {group}"
+    )
+    return select, (program_id, *params, *sums_params)
 
 
 def _refresh_disbursements(program_id, year, stage_ids, village_ids, *, models=None) -> None:
@@ -452,7 +479,7 @@ def differences(program_id: int) -> list[str]:
         if want.get(key) != have.get(key):
             problems.append(f"enrollments {key}: {have.get(key)} instead of {want.get(key)}")
     want = fetch(*stage_rows(program_id, None, None, None))
-    want |= fetch(*year_rows(program_id, None, None))
+    want |= fetch(*year_rows(program_id, None, None, direct=True))
     have = {
         tuple(row[:5]): tuple(row[5:])
         for row in models.DisbursementSummary.objects.filter(program_id=program_id).values_list(

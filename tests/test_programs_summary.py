@@ -260,6 +260,11 @@ def test_disbursement_writes_keep_the_figures(users, villages, program):
     third.status, third.paid_amount, third.paid_on = PAID, Decimal("250000"), START
     third.save()
     assert_true(program)
+    # A row loaded without its desa (deferred fields): its whole program is refreshed.
+    partial = Disbursement.objects.only("pk", "status").get(pk=second.pk)
+    partial.status = Disbursement.Status.POSTPONED
+    partial.save(update_fields=["status"])
+    assert_true(program)
     # A bulk update (the demo) and a bulk_update (the results import).
     Disbursement.objects.filter(pk__in=[d.pk for d in rest[:3]]).update(
         status=PAID, paid_amount=Decimal("300000")

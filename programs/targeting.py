@@ -39,6 +39,8 @@ COVERING = ("aktif", "ditangguhkan", "terverifikasi")
 # pg_advisory_xact_lock(namespace, 0): "targ".
 LOCK_NAMESPACE = 0x74617267
 HOUSEHOLD_FIELDS = ("district_id", "desil", "status", "deleted_at")
+# More kecamatan out of date than this: recompute all of them in one pass.
+MAX_DISTRICTS = 8
 
 
 def _models():
@@ -206,11 +208,15 @@ def refresh_stale() -> None:
         stale = list(m.TargetingStale.objects.values_list("pk", "district_id"))
         if not stale:
             return
-        districts = None if any(d is None for _pk, d in stale) else {d for _pk, d in stale}
+        districts = {d for _pk, d in stale}
+        if None in districts or len(districts) > MAX_DISTRICTS:
+            districts = None  # one pass over everything is cheaper than many kecamatan
         recompute(districts)
+        # The rows read, by id: a row another writer commits meanwhile stays for the next read.
         ids = [pk for pk, _d in stale]
-        for start in range(0, len(ids), 500):
-            m.TargetingStale.objects.filter(pk__in=ids[start : start + 500]).delete()
+        chunk = 5000 if connection.vendor == "postgresql" else 500
+        for start in range(0, len(ids), chunk):
+            m.TargetingStale.objects.filter(pk__in=ids[start : start + chunk]).delete()
 
 
 def _in(column: str, values) -> tuple[str, list]:

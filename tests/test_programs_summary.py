@@ -392,9 +392,9 @@ def test_stats_equal_a_direct_aggregate(users, villages, program, district_a):
     # The LKjIP table reads the same rows.
     table = selectors.realization_by_area(program=program, year=YEAR, group_by="district")
     stats = selectors.program_stats(user=admin, program=program, year=YEAR)
-    assert {r.code: r.recipients for r in table} == {
-        r.code: r.recipients for r in stats.rows
-    } | {"": stats.total.recipients}
+    assert {r.code: r.recipients for r in table} == {r.code: r.recipients for r in stats.rows} | {
+        "": stats.total.recipients
+    }
 
 
 @pytest.mark.django_db

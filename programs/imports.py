@@ -36,7 +36,7 @@ from beneficiaries.models import Household, Person
 from welfare import tabular
 from welfare.tabular import CellError, RowError, RowErrors, TabularError
 
-from . import eligibility, services
+from . import eligibility, services, summary
 from .models import Disbursement, Enrollment, Program, ProgramImport, Unit
 
 Mode = ProgramImport.Mode
@@ -463,7 +463,14 @@ def _save_disbursements(actor, updates: dict[int, dict], batch: str) -> int:
                 actor.pk,
             ],
         )
+        # Raw SQL: the figures of the stages and desa it wrote are refreshed here (summary).
+        cursor.execute(
+            f"""SELECT DISTINCT d.program_id, d.year, d.stage_id, d.village_id
+                FROM {table} d JOIN {STAGE} s ON s.id = d.id"""  # noqa: S608
+        )
+        touched = cursor.fetchall()
         cursor.execute(f"DROP TABLE {STAGE}")
+    summary.disbursements_touched(touched)
     return saved
 
 

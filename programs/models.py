@@ -764,6 +764,7 @@ class ProgramImport(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("programs:import_detail", args=[self.pk])
 
+
 # --- Figures kept per desa (derived; see programs/summary.py) ----------------------------------
 
 

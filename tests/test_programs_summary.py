@@ -5,6 +5,7 @@ saves and bulk updates, deletions; registry writes for the targeting checks; a r
 changes nothing; the command rebuilds and checks."""
 
 import datetime
+import io
 from collections import Counter, defaultdict
 from decimal import Decimal
 
@@ -128,6 +129,12 @@ def assert_targeting_true(user, programs=()) -> None:
         assert kept == live_targeting(user, program), program
 
 
+def csv_file(lines) -> io.BytesIO:
+    buffer = io.BytesIO(("\n".join(lines) + "\n").encode("utf-8"))
+    buffer.name = "berkas.csv"
+    return buffer
+
+
 # --- Fixtures ----------------------------------------------------------------------------------
 
 
@@ -237,8 +244,7 @@ def test_enrollment_import_keeps_the_figures(users, villages, program):
     report = imports.enrollment_import(
         actor=users["operator"],
         program=program,
-        content=("\n".join(lines) + "\n").encode(),
-        filename="daftar.csv",
+        file=csv_file(lines),
         commit=True,
     )
     assert report.ok and report.saved == 2
@@ -298,8 +304,7 @@ def test_results_import_keeps_the_figures(users, villages, program):
     lines += [f"{households[4].no_kk};SUM;{YEAR};1;gagal;;;;Rekening tidak aktif"]
     report = imports.disbursement_results_import(
         actor=users["operator"],
-        content=("\n".join(lines) + "\n").encode(),
-        filename="hasil.csv",
+        file=csv_file(lines),
         commit=True,
     )
     assert report.ok and report.saved == 5
@@ -325,8 +330,7 @@ def test_refused_writes_change_no_figure(users, villages, program):
     lines = ["no_kk;program;tahun;tahap;status", f"{'9' * 16};SUM;{YEAR};1;disalurkan"]
     report = imports.disbursement_results_import(
         actor=users["operator"],
-        content=("\n".join(lines) + "\n").encode(),
-        filename="hasil.csv",
+        file=csv_file(lines),
         commit=True,
     )
     assert not report.ok and not report.committed

@@ -19,9 +19,10 @@ Every write keeps them:
   factories) refreshes its desa through the ``post_save``/``post_delete`` receivers below;
 * the bulk ORM writes (``QuerySet.update``, ``bulk_create``, ``bulk_update``, ``delete``) go
   through ``models.SummarizedQuerySet``, which refreshes what the statement touched, once;
-* raw SQL (``services.disbursements_plan``, the benchmark) calls ``disbursements_refresh``
-  itself; ``manage.py programs_refresh_figures`` rebuilds everything (after a restore of a
-  partial table, or SQL typed by hand).
+* raw SQL calls the refresh itself: ``services.disbursements_plan`` and the benchmark
+  ``disbursements_refresh``, the results import (``UPDATE ... FROM``)
+  ``disbursements_touched``; ``manage.py programs_refresh_figures`` rebuilds everything
+  (after a restore of a partial table, or SQL typed by hand).
 
 ``batch()`` defers the refreshes of everything written inside it to its end (one refresh per
 slice instead of one per row); it is also a transaction. Concurrent writers of a program are

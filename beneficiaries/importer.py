@@ -812,17 +812,22 @@ def _history_columns(model) -> list[str]:
     ]
 
 
-def _history_baseline(cursor, model, alias: str, from_where: str, params: list) -> None:
-    """Before an import changes rows: the current state of those that have no history yet
-    (created by an earlier bulk load), so that the page shows what the import changed."""
-    columns = _history_columns(model)
+def _changed_rows(cursor, model, name: str, join: str) -> None:
+    """Note in the temporary table ``name`` (id, line) the rows of ``model`` the import will
+    change, ``join`` being their join with the file and the condition that something differs:
+    the one pass over the whole table that both the history and the update then use."""
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} AS SELECT x.id AS id, s.line AS line {join}")
     history = model.history.model._meta.db_table
+    columns = _history_columns(model)
+    # Rows without history yet (added by a bulk load) first get their current state, so that
+    # the page shows what the import changed.
     cursor.execute(
         f"""INSERT INTO {history} ({", ".join(columns)}, history_date, history_type,
               history_change_reason)
-            SELECT {", ".join(f"{alias}.{c}" for c in columns)}, {alias}.created_at, '+', ''
-            {from_where} AND NOT EXISTS (SELECT 1 FROM {history} y WHERE y.id = {alias}.id)""",
-        params,
+            SELECT {", ".join(f"x.{c}" for c in columns)}, x.created_at, '+', ''
+            FROM {model._meta.db_table} x JOIN {name} c ON c.id = x.id
+            WHERE NOT EXISTS (SELECT 1 FROM {history} y WHERE y.id = x.id)"""
     )
 
 
@@ -851,14 +856,14 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
     # A household is described by the first row of its No. KK (a grouping, not a sort).
     cursor.execute(
         f"""CREATE TEMPORARY TABLE {STAGE}_hh AS
-            SELECT no_kk, village_code, address, rt, rw, desil, desil_date FROM {STAGE}
+            SELECT line, no_kk, village_code, address, rt, rw, desil, desil_date FROM {STAGE}
             WHERE line IN (SELECT min(line) FROM {STAGE} WHERE ok = {true} GROUP BY no_kk)"""
     )
     cursor.execute(f"CREATE UNIQUE INDEX {STAGE}_hh_kk ON {STAGE}_hh (no_kk)")
     hh_fields = ("village_id", "address", "rt", "rw", "desil", "desil_date")
     hh_source = ("s.village_code", "s.address", "s.rt", "s.rw", "s.desil", "s.desil_date")
     differs_hh = " OR ".join(
-        _distinct(pg, f"h.{f}", src) for f, src in zip(hh_fields, hh_source, strict=True)
+        _distinct(pg, f"x.{f}", src) for f, src in zip(hh_fields, hh_source, strict=True)
     )
     cursor.execute(
         f"""SELECT count(*) FROM {STAGE}_hh s WHERE NOT EXISTS
@@ -878,19 +883,19 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
     with _bulk_load(cursor, "beneficiaries_household", bulk):
         # Two set-based statements, not INSERT ... ON CONFLICT: that probes the key row by
         # row, and a district file that changes nothing would pay it for every row.
-        _history_baseline(
+        _changed_rows(
             cursor,
             Household,
-            "h",
-            f"FROM beneficiaries_household h JOIN {STAGE}_hh s ON h.no_kk = s.no_kk "
+            f"{STAGE}_hchg",
+            f"FROM beneficiaries_household x JOIN {STAGE}_hh s ON x.no_kk = s.no_kk "
             f"WHERE ({differs_hh})",
-            [],
         )
         cursor.execute(
             f"""UPDATE beneficiaries_household AS h SET {set_hh},
                   district_id = substr(s.village_code, 1, 8), version = h.version + 1,
                   updated_at = %s, import_batch_id = %s
-                FROM {STAGE}_hh s WHERE h.no_kk = s.no_kk AND ({differs_hh})""",
+                FROM {STAGE}_hchg c JOIN {STAGE}_hh s ON s.line = c.line
+                WHERE h.id = c.id""",
             [now, batch.pk],
         )
         hh_updated = cursor.rowcount
@@ -965,7 +970,7 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
         "h.village_id",
     )
     differs_p = " OR ".join(
-        _distinct(pg, f"p.{f}", src) for f, src in zip(p_fields, p_source, strict=True)
+        _distinct(pg, f"x.{f}", src) for f, src in zip(p_fields, p_source, strict=True)
     )
     cursor.execute(
         f"""SELECT count(*) FROM {STAGE} s WHERE s.ok = {true} AND NOT EXISTS
@@ -981,20 +986,20 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
     set_p = ", ".join(f"{f} = {src}" for f, src in zip(p_fields, p_source, strict=True))
     bulk = _is_bulk_load(cursor, "beneficiaries_person", p_created)
     with _bulk_load(cursor, "beneficiaries_person", bulk):
-        _history_baseline(
+        _changed_rows(
             cursor,
             Person,
-            "p",
-            f"FROM beneficiaries_person p JOIN {STAGE} s ON p.nik = s.nik "
+            f"{STAGE}_pchg",
+            f"FROM beneficiaries_person x JOIN {STAGE} s ON x.nik = s.nik "
             f"JOIN beneficiaries_household h ON h.no_kk = s.no_kk "
             f"WHERE s.ok = {true} AND ({differs_p})",
-            [],
         )
         cursor.execute(
             f"""UPDATE beneficiaries_person AS p SET {set_p}, version = p.version + 1,
                   updated_at = %s, import_batch_id = %s
-                FROM {STAGE} s JOIN beneficiaries_household h ON h.no_kk = s.no_kk
-                WHERE s.ok = {true} AND p.nik = s.nik AND ({differs_p})""",
+                FROM {STAGE}_pchg c JOIN {STAGE} s ON s.line = c.line
+                JOIN beneficiaries_household h ON h.no_kk = s.no_kk
+                WHERE p.id = c.id""",
             [now, batch.pk],
         )
         p_updated = cursor.rowcount
@@ -1005,7 +1010,8 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
                 insert_params,
             )
     _history_record(cursor, Person, batch=batch, actor=actor, now=now, created=not bulk)
-    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}_hh")
+    for suffix in ("hh", "hchg", "pchg"):
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}_{suffix}")
     return {
         "households_created": hh_created,
         "households_updated": hh_updated,

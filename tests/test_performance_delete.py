@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from accounts.access import Role
 from performance import clock, services
@@ -358,7 +359,7 @@ def test_a_stale_version_is_refused(plan, planner):
 
 
 @pytest.mark.django_db
-def test_confirmation_page_then_deletion_with_a_message(plan, planner, client_for):
+def test_confirmation_page_then_deletion_with_a_message(plan, planner, users, client_for):
     tujuan = spare_tujuan(plan)
     client = client_for(planner)
     url = reverse("performance:tujuan_delete", args=[tujuan.pk])
@@ -375,6 +376,9 @@ def test_confirmation_page_then_deletion_with_a_message(plan, planner, client_fo
     assert "T9. Tujuan salah input telah dihapus." in response.content.decode()
     assert not Tujuan.objects.filter(pk=tujuan.pk).exists()
     assert deleted_entry(Tujuan, tujuan.pk).history_user == planner
+    audit = client_for(users["kepala_dinas"]).get("/audit/?model=performance.Tujuan")
+    html = audit.content.decode()
+    assert REASON in html and planner.get_full_name() in html and "Tujuan salah input" in html
 
 
 @pytest.mark.django_db
@@ -546,4 +550,5 @@ def test_api_refuses_other_roles_and_bidang(plan, users, api_for):
         ("operator", 404),
     ]:
         assert api_for(users[role]).delete(url + query).status_code == expected, role
+    assert APIClient().delete(url + query).status_code in (401, 403)
     assert Indicator.objects.filter(pk=indicator.pk).exists()

@@ -310,6 +310,21 @@ class ReopenForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class DeleteForm(VersionedFormMixin):
+    """The reason for deleting a plan item or a budget line, and the version the user saw."""
+
+    reason = forms.CharField(
+        label=_("Reason for deleting"),
+        max_length=100,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the history with your name (at most 100 characters)."),
+    )
+
+    def __init__(self, *args, instance, **kwargs):
+        self.instance = instance  # VersionedFormMixin puts its version in the form
+        super().__init__(*args, **kwargs)
+
+
 # --- Budget, SPM, settings -----------------------------------------------------------------------
 
 

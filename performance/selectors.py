@@ -28,11 +28,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import Action, restrict
+from welfare.formatting import format_rupiah
 
 from . import calculations as calc
 from . import clock
@@ -42,6 +45,7 @@ from .models import (
     Band,
     BudgetLine,
     BudgetRealization,
+    Evidence,
     Indicator,
     Kegiatan,
     PerformanceSettings,
@@ -55,6 +59,7 @@ from .models import (
     SpmAchievement,
     SpmService,
     SubKegiatan,
+    Tujuan,
 )
 
 LATEST = "latest"
@@ -1285,4 +1290,265 @@ def realization_get(*, indicator: Indicator, year: int, quarter: int) -> Realiza
         .select_related("entered_by", "reviewed_by")
         .prefetch_related("evidence")
         .first()
+    )
+
+
+# --- What deleting a plan item or a budget line involves -----------------------------------------
+
+LISTED = 6  # codes, periods or months named in a message before "..."
+ROMAN_QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+@dataclass(frozen=True)
+class DeletionCheck:
+    """What deleting an item involves. ``blocking`` names its dependants that carry data (the
+    deletion is refused while there is any; ``message`` says so and what to do), ``along`` what
+    goes with it (its own parts, entered on its form; the history keeps them)."""
+
+    blocking: tuple[str, ...] = ()
+    message: str = ""
+    along: tuple[str, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        return not self.blocking
+
+
+def _listing(values: Sequence[str]) -> str:
+    values = [str(v) for v in values]
+    shown = ", ".join(values[:LISTED])
+    return f"{shown}, ..." if len(values) > LISTED else shown
+
+
+def _joined(parts: Sequence[str]) -> str:
+    if len(parts) == 1:
+        return parts[0]
+    return gettext("%(items)s and %(last)s") % {"items": ", ".join(parts[:-1]), "last": parts[-1]}
+
+
+def _check(sentence: str, blocking: list[str], hints: list[str], along: list[str]) -> DeletionCheck:
+    if not blocking:
+        return DeletionCheck(along=tuple(along))
+    message = " ".join([sentence % {"dependants": _joined(blocking)}, *hints])
+    return DeletionCheck(blocking=tuple(blocking), message=message, along=tuple(along))
+
+
+def _codes(values: Sequence) -> dict:
+    return {"count": len(values), "codes": _listing(values)}
+
+
+def tujuan_deletion(tujuan: Tujuan) -> DeletionCheck:
+    """A goal is deleted only without objectives (sasaran) and without goal indicators."""
+    sasaran = list(tujuan.sasaran.order_by("order", "code").values_list("code", flat=True))
+    indicators = list(tujuan.indicators.order_by("order", "code").values_list("code", flat=True))
+    blocking = []
+    if sasaran:
+        blocking.append(
+            ngettext(
+                "%(count)s objective (%(codes)s)", "%(count)s objectives (%(codes)s)", len(sasaran)
+            )
+            % _codes(sasaran)
+        )
+    if indicators:
+        blocking.append(
+            ngettext(
+                "%(count)s indicator (%(codes)s)",
+                "%(count)s indicators (%(codes)s)",
+                len(indicators),
+            )
+            % _codes(indicators)
+        )
+    return _check(
+        gettext("This goal still has %(dependants)s, so it cannot be deleted."),
+        blocking,
+        [gettext("Delete them first, or move them to another goal on their edit pages.")],
+        [],
+    )
+
+
+def sasaran_deletion(sasaran: Sasaran) -> DeletionCheck:
+    """An objective is deleted only without indicators; its links to supporting programs go
+    with it (the programs and their budget stay)."""
+    indicators = list(sasaran.indicators.order_by("order", "code").values_list("code", flat=True))
+    programs = list(
+        SasaranProgram.objects.filter(sasaran=sasaran)
+        .order_by("program__code")
+        .values_list("program__code", flat=True)
+    )
+    blocking = []
+    if indicators:
+        blocking.append(
+            ngettext(
+                "%(count)s indicator (%(codes)s)",
+                "%(count)s indicators (%(codes)s)",
+                len(indicators),
+            )
+            % _codes(indicators)
+        )
+    along = []
+    if programs:
+        along.append(
+            ngettext(
+                "the link to %(count)s supporting program (%(codes)s); the program and its "
+                "budget stay",
+                "the links to %(count)s supporting programs (%(codes)s); the programs and their "
+                "budget stay",
+                len(programs),
+            )
+            % _codes(programs)
+        )
+    return _check(
+        gettext("This objective still has %(dependants)s, so it cannot be deleted."),
+        blocking,
+        [gettext("Delete them first, or move them to another objective on their edit pages.")],
+        along,
+    )
+
+
+def indicator_deletion(indicator: Indicator) -> DeletionCheck:
+    """An indicator is deleted only when no performance agreement has a target for it, no
+    realization was entered for it and no indicator of a later Renstra continues it. Its
+    targets per Renstra year (entered on its own form) and reopened quarters go with it."""
+    agreements = [
+        f"{target.agreement.label} {target.agreement.year}"
+        for target in AgreementTarget.objects.filter(indicator=indicator)
+        .select_related("agreement")
+        .order_by("agreement__year", "agreement__revision")
+    ]
+    quarters = [
+        gettext("Quarter %(q)s %(year)s") % {"q": ROMAN_QUARTERS[quarter], "year": year}
+        for year, quarter in Realization.objects.filter(indicator=indicator)
+        .order_by("year", "quarter")
+        .values_list("year", "quarter")
+    ]
+    evidence = Evidence.objects.filter(realization__indicator=indicator).count()
+    continued = list(
+        Indicator.objects.filter(continues=indicator)
+        .order_by("renstra__start_year", "code")
+        .values_list("code", flat=True)
+    )
+    blocking, hints = [], []
+    if agreements:
+        blocking.append(
+            ngettext(
+                "%(count)s target in a performance agreement (%(where)s)",
+                "%(count)s targets in performance agreements (%(where)s)",
+                len(agreements),
+            )
+            % {"count": len(agreements), "where": _listing(agreements)}
+        )
+        hints.append(
+            gettext(
+                "Take it out of each agreement first: empty its row on the agreement's targets "
+                "page."
+            )
+        )
+    if quarters:
+        blocking.append(
+            ngettext(
+                "%(count)s realization (%(where)s)",
+                "%(count)s realizations (%(where)s)",
+                len(quarters),
+            )
+            % {"count": len(quarters), "where": _listing(quarters)}
+        )
+        if evidence:
+            blocking.append(
+                ngettext("%(count)s evidence file", "%(count)s evidence files", evidence)
+                % {"count": evidence}
+            )
+        hints.append(
+            gettext(
+                "Realizations are part of the performance record and are not deleted: correct "
+                "the indicator on its edit page instead."
+            )
+        )
+    if continued:
+        blocking.append(
+            ngettext(
+                "%(count)s indicator of a later Renstra continuing it (%(codes)s)",
+                "%(count)s indicators of a later Renstra continuing it (%(codes)s)",
+                len(continued),
+            )
+            % _codes(continued)
+        )
+        hints.append(
+            gettext("Clear 'same indicator in the previous Renstra' on the later indicator first.")
+        )
+    along = []
+    years = list(indicator.renstra_targets.order_by("year").values_list("year", flat=True))
+    if years:
+        along.append(
+            ngettext(
+                "%(count)s target in the Renstra (%(codes)s)",
+                "%(count)s targets in the Renstra (%(codes)s)",
+                len(years),
+            )
+            % _codes(years)
+        )
+    reopened = QuarterReopen.objects.filter(indicator=indicator).count()
+    if reopened:
+        along.append(
+            ngettext(
+                "%(count)s reopening of a locked quarter",
+                "%(count)s reopenings of locked quarters",
+                reopened,
+            )
+            % {"count": reopened}
+        )
+    return _check(
+        gettext("This indicator still has %(dependants)s, so it cannot be deleted."),
+        blocking,
+        hints,
+        along,
+    )
+
+
+def budget_line_deletion(line: BudgetLine) -> DeletionCheck:
+    """A budget line is deleted only while no realization is recorded for any month (a month
+    set to 0 holds none and goes with it)."""
+    months = line.months.aggregate(
+        recorded=Count("pk", filter=Q(amount__gt=0)),
+        empty=Count("pk", filter=Q(amount=0)),
+        total=Coalesce(Sum("amount"), MONEY_ZERO),
+    )
+    blocking, along = [], []
+    if months["recorded"]:
+        names = [
+            str(MONTHS[m])
+            for m in line.months.filter(amount__gt=0)
+            .order_by("month")
+            .values_list("month", flat=True)
+        ]
+        blocking.append(
+            ngettext(
+                "a realization recorded for %(count)s month (%(months)s; %(total)s in total)",
+                "a realization recorded for %(count)s months (%(months)s; %(total)s in total)",
+                len(names),
+            )
+            % {
+                "count": len(names),
+                "months": _listing(names),
+                "total": format_rupiah(months["total"]),
+            }
+        )
+    if months["empty"]:
+        along.append(
+            ngettext(
+                "%(count)s month with a realization of 0",
+                "%(count)s months with a realization of 0",
+                months["empty"],
+            )
+            % {"count": months["empty"]}
+        )
+    return _check(
+        gettext("This budget line still has %(dependants)s, so it cannot be deleted."),
+        blocking,
+        [
+            gettext(
+                "If it was entered by mistake, set those months to 0 on the budget line's edit "
+                "page first."
+            )
+        ],
+        along,
     )

@@ -312,6 +312,108 @@ def _set_renstra_targets(actor, indicator: Indicator, targets: dict[int, Decimal
         current.save()
 
 
+# --- Deleting a plan item or a budget line ----------------------------------------------------
+#
+# Only an item entered by mistake is deleted: one whose dependants carry no data (see
+# ``selectors.<entity>_deletion``: children, targets in an agreement, realizations, evidence,
+# budget realization). The check runs after the item's row is locked (``check_version``), so a
+# child added at the same moment waits for this transaction (its foreign key locks the row) and
+# is either counted or refused by the database: nothing is deleted by a cascade. Each deleted
+# row gets a history entry with the user and the reason.
+
+REASON_MAX = 100  # simple_history's history_change_reason
+
+
+class DeletionRefused(ValidationError):
+    """The item still has dependants that carry data; the message names them."""
+
+    def __init__(self, message: str):
+        super().__init__(message, code="protected")
+
+
+def _deletion_reason(reason: str | None) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for deleting.")})
+    if len(reason) > REASON_MAX:
+        raise ValidationError(
+            {
+                "reason": _("Keep the reason to at most %(max)s characters (it has %(n)s).")
+                % {"max": REASON_MAX, "n": len(reason)}
+            }
+        )
+    return reason
+
+
+def _delete(instance, actor, reason: str) -> None:
+    instance._history_user = actor
+    instance._change_reason = reason
+    instance.delete()
+
+
+def _delete_checked(instance, *, actor, version, reason: str, check) -> None:
+    """Lock and version-check ``instance``, refuse it while ``check(instance)`` finds
+    dependants, else delete it and ``check``'s parts that go with it (``_parts``)."""
+    reason = _deletion_reason(reason)
+    check_version(instance, version)
+    found = check(instance)
+    if not found.allowed:
+        raise DeletionRefused(found.message)
+    for part in _parts(instance):
+        _delete(part, actor, reason)
+    _delete(instance, actor, reason)
+
+
+def _parts(instance) -> list:
+    """The rows deleted with an item: entered on its own form, carrying no data of their own."""
+    if isinstance(instance, Sasaran):
+        return list(SasaranProgram.objects.filter(sasaran=instance))
+    if isinstance(instance, Indicator):
+        return [*instance.renstra_targets.all(), *QuarterReopen.objects.filter(indicator=instance)]
+    if isinstance(instance, BudgetLine):
+        return list(instance.months.filter(amount=0))
+    return []
+
+
+@transaction.atomic
+def tujuan_delete(*, actor, tujuan: Tujuan, version: int | None, reason: str) -> None:
+    """Delete a goal entered by mistake (refused while it has sasaran or indicators)."""
+    _planner(actor, tujuan.renstra, Action.DELETE)
+    _delete_checked(
+        tujuan, actor=actor, version=version, reason=reason, check=selectors.tujuan_deletion
+    )
+
+
+@transaction.atomic
+def sasaran_delete(*, actor, sasaran: Sasaran, version: int | None, reason: str) -> None:
+    """Delete an objective entered by mistake (refused while it has indicators); its links to
+    supporting programs go with it."""
+    _planner(actor, sasaran.renstra, Action.DELETE)
+    _delete_checked(
+        sasaran, actor=actor, version=version, reason=reason, check=selectors.sasaran_deletion
+    )
+
+
+@transaction.atomic
+def indicator_delete(*, actor, indicator: Indicator, version: int | None, reason: str) -> None:
+    """Delete an indicator entered by mistake (refused while an agreement has a target for it,
+    a realization was entered or a later indicator continues it); its Renstra targets and
+    reopened quarters go with it."""
+    _planner(actor, indicator.renstra, Action.DELETE)
+    _delete_checked(
+        indicator, actor=actor, version=version, reason=reason, check=selectors.indicator_deletion
+    )
+
+
+@transaction.atomic
+def budget_line_delete(*, actor, line: BudgetLine, version: int | None, reason: str) -> None:
+    """Delete a budget line entered by mistake (refused while a month has a realization)."""
+    _planner(actor, line.renstra, Action.DELETE)
+    _delete_checked(
+        line, actor=actor, version=version, reason=reason, check=selectors.budget_line_deletion
+    )
+
+
 # --- Agreements (Perjanjian Kinerja) ------------------------------------------------------------
 
 AGREEMENT_FIELDS = ("signed_on", "first_party", "second_party", "reason")

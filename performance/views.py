@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import (
@@ -29,6 +30,7 @@ from accounts.access import (
 from accounts.models import Bidang
 from welfare.audit import object_history
 from welfare.concurrency import ConcurrentUpdateError
+from welfare.formatting import format_rupiah
 from welfare.jobs import job_live_state
 from welfare.models import Job
 
@@ -40,6 +42,7 @@ from .forms import (
     AgreementReviseForm,
     BandFormSet,
     BudgetLineForm,
+    DeleteForm,
     ImportForm,
     IndicatorForm,
     RealizationForm,
@@ -288,6 +291,7 @@ def renstra_detail(request, pk):
         request.user, Renstra.objects.select_related("bidang"), Action.VIEW, pk=pk
     )
     can_edit = restrict(Renstra.objects.filter(pk=pk), request.user, Action.CHANGE).exists()
+    can_delete = restrict(Renstra.objects.filter(pk=pk), request.user, Action.DELETE).exists()
     return render(
         request,
         "performance/renstra_detail.html",
@@ -296,6 +300,7 @@ def renstra_detail(request, pk):
             "renstra": renstra,
             "structure": selectors.renstra_structure(renstra),
             "can_edit": can_edit,
+            "can_delete": can_delete,
             "agreements": renstra.agreements.all(),
             "history": object_history(renstra, user=request.user)[:20],
         },
@@ -331,7 +336,7 @@ def renstra_edit(request, pk):
     )
 
 
-def _plan_child(request, *, renstra, form, save, title):
+def _plan_child(request, *, renstra, form, save, title, delete_url=None):
     status = 200
     if request.method == "POST" and form.is_valid():
         saved, status = _save_or_errors(form, save)
@@ -345,6 +350,48 @@ def _plan_child(request, *, renstra, form, save, title):
             "form": form,
             "title": title,
             "back": reverse("performance:renstra_detail", args=[renstra.pk]),
+            "delete_url": delete_url,
+        },
+        status=status,
+    )
+
+
+def _may_delete(user, instance) -> bool:
+    """Whether to offer "Delete" for this record: the role may delete and the record is in the
+    user's scope (the service decides again, and refuses an item with dependants)."""
+    return restrict(type(instance).objects.filter(pk=instance.pk), user, Action.DELETE).exists()
+
+
+def _delete_page(request, *, item, check, delete, title, details, back, done):
+    """The confirmation page of a deletion: GET shows the item, what goes with it or why it
+    cannot be deleted (``check``: a ``selectors.<entity>_deletion``), and asks for the reason;
+    POST deletes through the service (``delete(version=, reason=)``), which checks again."""
+    form = DeleteForm(request.POST or None, instance=item)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        label = str(item)
+        try:
+            delete(version=form.cleaned_data["version"], reason=form.cleaned_data["reason"])
+        except ConcurrentUpdateError as exc:
+            form.add_error(None, exc.message)
+            status = 409
+        except services.DeletionRefused:
+            pass  # the page shows why, from the check below
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("%(item)s was deleted.") % {"item": label})
+            return redirect(done)
+    return render(
+        request,
+        "performance/delete_confirm.html",
+        {
+            "form": form,
+            "title": title,
+            "item": item,
+            "details": details,
+            "check": check(item),
+            "back": back,
         },
         status=status,
     )
@@ -380,6 +427,9 @@ def tujuan_edit(request, pk):
         renstra=tujuan.renstra,
         form=form,
         title=str(tujuan),
+        delete_url=reverse("performance:tujuan_delete", args=[pk])
+        if _may_delete(request.user, tujuan)
+        else None,
         save=lambda: services.tujuan_save(
             actor=request.user,
             renstra=tujuan.renstra,
@@ -421,6 +471,9 @@ def sasaran_edit(request, pk):
         renstra=sasaran.renstra,
         form=form,
         title=str(sasaran),
+        delete_url=reverse("performance:sasaran_delete", args=[pk])
+        if _may_delete(request.user, sasaran)
+        else None,
         save=lambda: services.sasaran_save(
             actor=request.user,
             renstra=sasaran.renstra,
@@ -429,6 +482,57 @@ def sasaran_edit(request, pk):
             data={n: form.cleaned_data[n] for n in form.Meta.fields},
             programs=list(form.cleaned_data["programs"]),
         ),
+    )
+
+
+@login_required
+@needs(Action.DELETE)
+@require_http_methods(["GET", "POST"])
+def tujuan_delete(request, pk):
+    tujuan = access_object(
+        request.user, Tujuan.objects.select_related("renstra"), Action.DELETE, pk=pk
+    )
+    renstra = tujuan.renstra
+    return _delete_page(
+        request,
+        item=tujuan,
+        check=selectors.tujuan_deletion,
+        delete=lambda **given: services.tujuan_delete(actor=request.user, tujuan=tujuan, **given),
+        title=_("Delete a goal (tujuan)"),
+        details=[
+            (_("Renstra"), renstra.name),
+            (_("Code"), tujuan.code),
+            (_("Statement"), tujuan.name),
+        ],
+        back=reverse("performance:renstra_detail", args=[renstra.pk]),
+        done=reverse("performance:renstra_detail", args=[renstra.pk]),
+    )
+
+
+@login_required
+@needs(Action.DELETE)
+@require_http_methods(["GET", "POST"])
+def sasaran_delete(request, pk):
+    sasaran = access_object(
+        request.user, Sasaran.objects.select_related("renstra", "tujuan"), Action.DELETE, pk=pk
+    )
+    renstra = sasaran.renstra
+    return _delete_page(
+        request,
+        item=sasaran,
+        check=selectors.sasaran_deletion,
+        delete=lambda **given: services.sasaran_delete(
+            actor=request.user, sasaran=sasaran, **given
+        ),
+        title=_("Delete an objective (sasaran)"),
+        details=[
+            (_("Renstra"), renstra.name),
+            (_("Goal"), str(sasaran.tujuan)),
+            (_("Code"), sasaran.code),
+            (_("Statement"), sasaran.name),
+        ],
+        back=reverse("performance:renstra_detail", args=[renstra.pk]),
+        done=reverse("performance:renstra_detail", args=[renstra.pk]),
     )
 
 
@@ -531,8 +635,44 @@ def indicator_edit(request, pk):
             "renstra": indicator.renstra,
             "indicator": indicator,
             "title": str(indicator),
+            "can_delete": _may_delete(request.user, indicator),
         },
         status=status,
+    )
+
+
+@login_required
+@needs(Action.DELETE)
+@require_http_methods(["GET", "POST"])
+def indicator_delete(request, pk):
+    indicator = access_object(
+        request.user,
+        Indicator.objects.select_related(
+            "renstra", "bidang", "tujuan", "sasaran", "program", "kegiatan", "sub_kegiatan"
+        ),
+        Action.DELETE,
+        pk=pk,
+    )
+    renstra = indicator.renstra
+    return _delete_page(
+        request,
+        item=indicator,
+        check=selectors.indicator_deletion,
+        delete=lambda **given: services.indicator_delete(
+            actor=request.user, indicator=indicator, **given
+        ),
+        title=_("Delete an indicator"),
+        details=[
+            (_("Renstra"), renstra.name),
+            (_("Level"), f"{indicator.get_level_display()}: {indicator.owner}"),
+            (_("Code"), indicator.code),
+            (_("Name"), indicator.name),
+            # "Unit" alone is the programs' "Satuan penerima" (its catalogue comes first).
+            (pgettext("indicator", "Unit"), indicator.unit),
+            (_("Division responsible"), indicator.bidang.name),
+        ],
+        back=reverse("performance:indicator_detail", args=[pk]),
+        done=reverse("performance:renstra_detail", args=[renstra.pk]),
     )
 
 
@@ -582,6 +722,7 @@ def indicator_detail(request, pk):
             "can_edit": restrict(
                 Indicator.objects.filter(pk=pk), request.user, Action.CHANGE
             ).exists(),
+            "can_delete": _may_delete(request.user, indicator),
             "history": object_history(indicator, user=request.user)[:20],
             "basis": _basis(request),
         },
@@ -1199,8 +1340,37 @@ def budget_edit(request, pk):
             "line": line,
             "title": str(line.sub_kegiatan),
             "history": object_history(line, user=request.user)[:20],
+            "can_delete": _may_delete(request.user, line),
         },
         status=status,
+    )
+
+
+@login_required
+@needs(Action.DELETE)
+@require_http_methods(["GET", "POST"])
+def budget_delete(request, pk):
+    line = access_object(
+        request.user,
+        BudgetLine.objects.select_related("renstra", "sub_kegiatan", "bidang"),
+        Action.DELETE,
+        pk=pk,
+    )
+    return _delete_page(
+        request,
+        item=line,
+        check=selectors.budget_line_deletion,
+        delete=lambda **given: services.budget_line_delete(actor=request.user, line=line, **given),
+        title=_("Delete a budget line"),
+        details=[
+            (_("Budget year"), str(line.year)),
+            (_("Sub-activity (sub kegiatan)"), str(line.sub_kegiatan)),
+            (_("Implementing division"), line.bidang.name),
+            (_("Budget ceiling before revision"), format_rupiah(line.pagu_murni)),
+            (_("Budget ceiling after revision"), format_rupiah(line.pagu_perubahan)),
+        ],
+        back=reverse("performance:budget_edit", args=[pk]),
+        done=reverse("performance:budget_tree") + f"?year={line.year}",
     )
 
 

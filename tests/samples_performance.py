@@ -80,12 +80,12 @@ def renstra_sample(ctx):
     return Sample(kwargs={"pk": _plan().renstra.pk}, scoped=True)
 
 
-@sample("performance:tujuan_edit")
+@sample("performance:tujuan_edit", "performance:tujuan_delete")
 def tujuan_sample(ctx):
     return Sample(kwargs={"pk": _plan().tujuan.pk}, scoped=True)
 
 
-@sample("performance:sasaran_edit")
+@sample("performance:sasaran_edit", "performance:sasaran_delete")
 def sasaran_sample(ctx):
     return Sample(kwargs={"pk": _plan().sasaran.pk}, scoped=True)
 
@@ -93,6 +93,7 @@ def sasaran_sample(ctx):
 @sample(
     "performance:indicator_detail",
     "performance:indicator_edit",
+    "performance:indicator_delete",
     "performance:quarter_reopen",
     "api:performance-indicator-detail",
 )
@@ -153,7 +154,7 @@ def evidence_sample(ctx):
     return Sample(kwargs={"pk": row.evidence.first().pk}, scoped=True)
 
 
-@sample("performance:budget_edit", "api:performance-budget-detail")
+@sample("performance:budget_edit", "performance:budget_delete", "api:performance-budget-detail")
 def budget_sample(ctx):
     plan = _plan()
     line = plan.renstra.budget_lines.first() or budget_line(

@@ -167,6 +167,14 @@ class VersionOnlySerializer(serializers.Serializer):
     version = VersionField()
 
 
+class DeletionSerializer(serializers.Serializer):
+    """The query parameters (or JSON body) of a DELETE: the version and the reason, kept in
+    the history (required; at most 100 characters, checked by the service)."""
+
+    version = VersionField()
+    reason = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
+
+
 # --- Budget ------------------------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ from performance.models import (
     Sasaran,
     Tujuan,
 )
+from welfare.api.errors import Conflict
 from welfare.api.params import year_param
 
 from .serializers import (
@@ -40,6 +41,7 @@ from .serializers import (
     AgreementTargetSerializer,
     BudgetLineSerializer,
     BudgetWriteSerializer,
+    DeletionSerializer,
     ImportSerializer,
     ImportStartedSerializer,
     IndicatorSerializer,
@@ -72,6 +74,49 @@ def _basis(request) -> str:
     if basis not in selectors.BASES:
         raise ApiValidationError({"basis": [_("Use latest, murni or perubahan.")]})
     return basis
+
+
+DELETE_PARAMS = [
+    OpenApiParameter(
+        "version",
+        OpenApiTypes.INT,
+        required=True,
+        description="The version the deletion is based on; a stale version gives HTTP 409.",
+    ),
+    OpenApiParameter(
+        "reason",
+        OpenApiTypes.STR,
+        required=True,
+        description="Why it is deleted (at most 100 characters), kept in the history.",
+    ),
+]
+DELETE_DESCRIPTION = (
+    "Delete an item entered by mistake, through the same service as the page. Send `version` "
+    "and `reason` as query parameters (or in a JSON body). Refused with HTTP 409 (code "
+    "`protected`, the message names what still depends on it) while it has dependants that "
+    "carry data."
+)
+
+
+def _destroy(request, delete) -> Response:
+    """A DELETE through ``delete(actor=, version=, reason=)`` (a ``services.<entity>_delete``)."""
+    params = request.query_params.dict()
+    body = request.data
+    if hasattr(body, "dict"):
+        body = body.dict()
+    if isinstance(body, dict):
+        params.update(body)
+    serializer = DeletionSerializer(data=params)
+    serializer.is_valid(raise_exception=True)
+    try:
+        delete(
+            actor=request.user,
+            version=serializer.validated_data["version"],
+            reason=serializer.validated_data.get("reason", ""),
+        )
+    except services.DeletionRefused as exc:
+        raise Conflict(detail=" ".join(exc.messages), code="protected") from exc
+    return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _int_param(request, name: str) -> int | None:
@@ -310,6 +355,9 @@ class RenstraViewSet(RestrictedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     partial_update=extend_schema(
         description="Change an indicator's texts or rules; send the `version` it is based on."
     ),
+    destroy=extend_schema(
+        parameters=DELETE_PARAMS, description=DELETE_DESCRIPTION, responses={204: None}
+    ),
 )
 class IndicatorViewSet(
     RestrictedQuerysetMixin,
@@ -322,7 +370,7 @@ class IndicatorViewSet(
         "bidang", "tujuan", "sasaran", "program", "kegiatan", "sub_kegiatan"
     ).prefetch_related(Prefetch("renstra_targets", queryset=RenstraTarget.objects.order_by("year")))
     serializer_class = IndicatorSerializer
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -350,6 +398,13 @@ class IndicatorViewSet(
             indicator=serializer.instance,
             version=version,
             data=data,
+        )
+
+    def destroy(self, request, *args, **kwargs):
+        indicator = self.get_object()
+        return _destroy(
+            request,
+            lambda **given: services.indicator_delete(indicator=indicator, **given),
         )
 
 
@@ -575,6 +630,9 @@ class RealizationViewSet(
 @extend_schema_view(
     list=extend_schema(parameters=[YEAR]),
     partial_update=extend_schema(request=BudgetWriteSerializer, responses=BudgetLineSerializer),
+    destroy=extend_schema(
+        parameters=DELETE_PARAMS, description=DELETE_DESCRIPTION, responses={204: None}
+    ),
 )
 class BudgetViewSet(
     RestrictedQuerysetMixin,
@@ -590,7 +648,7 @@ class BudgetViewSet(
         "sub_kegiatan__kegiatan__program", "bidang"
     ).prefetch_related(Prefetch("months", queryset=BudgetRealization.objects.order_by("month")))
     serializer_class = BudgetLineSerializer
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -613,6 +671,10 @@ class BudgetViewSet(
             actor=request.user, data=data, months=months, line=line, version=version
         )
         return Response(BudgetLineSerializer(self.get_queryset().get(pk=line.pk)).data)
+
+    def destroy(self, request, *args, **kwargs):
+        line = self.get_object()
+        return _destroy(request, lambda **given: services.budget_line_delete(line=line, **given))
 
 
 # --- Imports -----------------------------------------------------------------------------------

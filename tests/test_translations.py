@@ -81,3 +81,14 @@ def test_catalogues_hold_every_text_of_the_code(tmp_path):
         "Texts missing from the catalogues (run `make messages` and translate):\n"
         + "\n".join(missing)
     )
+
+
+def test_a_word_shared_by_apps_has_one_meaning():
+    """Catalogues are merged: one app's "Unit" (of a program's recipients) once showed on the
+    performance pages as the unit of measure. Program pages say "Recipient unit"."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("id"):
+        assert gettext("Unit") == "Satuan"
+        assert gettext("Recipient unit") == "Satuan penerima"

@@ -214,6 +214,9 @@ class _RowChecker:
         problems: list[tuple[str, str, object]] = []
         L = self.labels
 
+        def row_says(label) -> bool:
+            return any(problem[0] == label for problem in problems)
+
         def cell(key, func):
             try:
                 return func(row.get(key))
@@ -290,8 +293,25 @@ class _RowChecker:
         death_date = cell("death_date", lambda v: tabular.parse_date(v, label=L["death_date"]))
         if deceased and not death_date:
             problems.append((L["death_date"], _("Give the date of death."), ""))
-        if death_date and not deceased:
-            deceased = True
+        if death_date and deceased is False:
+            if life_raw:
+                problems.append(
+                    (
+                        L["life"],
+                        _(
+                            "The status is Hidup but a date of death is given: write Meninggal "
+                            "or remove the date."
+                        ),
+                        row.get("life"),
+                    )
+                )
+            deceased = True  # an empty status with a date of death: the date says it
+        if death_date and birth_date and death_date < birth_date:
+            problems.append(
+                (L["death_date"], _("The date of death is before the date of birth."), "")
+            )
+        if death_date and death_date > self.today:
+            problems.append((L["death_date"], _("The date of death is in the future."), ""))
         disabilities = set()
         for part in (
             tabular.clean_text(row.get("disability"))
@@ -320,6 +340,10 @@ class _RowChecker:
         severity = tabular.clean_text(row.get("severity")).lower()
         if severity and severity not in DisabilitySeverity.values:
             problems.append((L["severity"], _("Write ringan, sedang or berat."), severity))
+        elif severity and not disabilities and not row_says(L["disability"]):
+            problems.append(
+                (L["severity"], _("A severity needs at least one disability type."), severity)
+            )
         rt = tabular.clean_text(row.get("rt"))
         rw = tabular.clean_text(row.get("rw"))
         for key, value in (("rt", rt), ("rw", rw)):
@@ -625,12 +649,14 @@ def _sql_stage(cursor, table: tabular.Table) -> int:
           AND n.deceased = (n.death_raw <> '')
           AND n.disability IN ('', 'fisik', 'intelektual', 'mental', 'sensorik')
           AND n.severity IN ('', 'ringan', 'sedang', 'berat')
+          AND (n.severity = '' OR n.disability <> '')
+          AND (n.death_date IS NULL OR (n.death_date >= n.birth_date AND n.death_date <= %s))
           AND ({day} BETWEEN 1 AND 31 OR {day} BETWEEN 41 AND 71)
           AND ({day} > 40) = (n.sex = 'P')
           AND {day} %% 40 = extract(day FROM n.birth_date)
           AND substr(n.nik, 9, 2)::int = extract(month FROM n.birth_date)
           AND substr(n.nik, 11, 2)::int = extract(year FROM n.birth_date)::int %% 100""",
-        [*sex_params, *rel_params, *life_params, timezone.localdate()],
+        [*sex_params, *rel_params, *life_params, timezone.localdate(), timezone.localdate()],
     )
     return cursor.rowcount
 

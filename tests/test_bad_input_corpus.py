@@ -19,6 +19,11 @@ Targets:
   the import service with ``commit=True``: a row's problem on its row and column, a file or
   header problem on ``file``, a program the importer may not use on ``program``.
 * ``programs.import_file``: the uploaded file itself, on the program import page and the API.
+* ``registry.import_rows``: the registry's district import (``beneficiaries.importer``) with
+  ``commit=True`` and all or nothing: the base rows (one family) as a CSV with semicolons, a
+  case's ``set`` applied to its ``row`` (the header is row 1) or a row ``append``ed; the error
+  is read from the import's report (its column labels). The import's own record
+  (``ImportBatch``) is made before the rows are counted: it records the refused attempt.
 * ``escaped``: HTML and script in names and texts are accepted as text and every page that
   shows them (``show``) renders them escaped.
 
@@ -449,7 +454,58 @@ def send_program_file(ctx: Ctx, spec: dict, case: dict, channel: str) -> dict:
     return form_errors(ctx.client("operator").post("/program/impor/", data))
 
 
+@pytest.fixture
+def registry_data(ctx):
+    """A valid family for the registry import cases: placeholders {kk}, {nik_head} (a man born
+    17-05-1980), {nik_child} (a girl born 03-02-2010) in the TKSK's kecamatan."""
+    from beneficiaries.demo import nik_for, no_kk_for
+
+    district = ctx.village_a.district_id
+    ctx.extra = {
+        "kk": no_kk_for(district, datetime.date(2015, 3, 4), 71),
+        "nik_head": nik_for(district, datetime.date(1980, 5, 17), "L", 711),
+        "nik_child": nik_for(district, datetime.date(2010, 2, 3), "P", 712),
+    }
+    return ctx
+
+
+def registry_import_file(ctx: Ctx, spec: dict, case: dict):
+    import io
+
+    rows = resolve(copy.deepcopy(spec["base"]), ctx)
+    header = rows[0]
+    for column, value in resolve(case.get("set", {}), ctx).items():
+        rows[case["row"] - 1][header.index(column)] = value
+    if "append" in case:
+        rows.append(resolve(case["append"], ctx))
+    return io.BytesIO(("\n".join(";".join(r) for r in rows) + "\n").encode("utf-8-sig"))
+
+
+def send_registry_import(ctx: Ctx, spec: dict, case: dict, channel, batch=None) -> dict:
+    from beneficiaries.importer import run_import
+    from beneficiaries.models import ImportBatch
+    from welfare.tabular import TabularError
+
+    try:
+        batch = run_import(
+            file=registry_import_file(ctx, spec, case),
+            actor=ctx.user("admin"),
+            file_name="korpus.csv",
+            commit=True,
+            batch=batch,
+        )
+    except TabularError as exc:
+        return {"file": [str(exc)]}
+    assert batch.status == ImportBatch.Status.REFUSED, batch.status
+    errors: dict = {}
+    for problem in batch.error_items:
+        if problem.row == case.get("row"):
+            errors.setdefault(problem.column, []).append(problem.message)
+    return errors
+
+
 ADAPTERS = {
+    "registry.import_rows": send_registry_import,
     "page_form": send_page_form,
     "fieldwork.field_form": send_field_form,
     "performance.import_rows": send_import_rows,
@@ -471,6 +527,7 @@ def test_every_corpus_file_has_a_known_target():
         "performance.import_rows",
         "programs.import_rows",
         "programs.import_file",
+        "registry.import_rows",
     } <= targets
 
 
@@ -528,6 +585,18 @@ def test_program_import_files_refused(ctx, name, case, channel):
     assert not ProgramImport.objects.exists() and not Job.objects.exists()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "case", "channel"), cases("registry.import_rows"))
+def test_registry_imports_refused(registry_data, name, case, channel):
+    from beneficiaries.models import ImportBatch
+
+    ctx = registry_data
+    spec = load(name)
+    batch = ImportBatch.objects.create(file_name="korpus.csv", created_by=ctx.user("admin"))
+    before = counts()
+    assert_refused(send_registry_import(ctx, spec, case, channel, batch=batch), case, before)
+
+
 # The bases are valid: each case fails because of its own change.
 
 
@@ -553,6 +622,22 @@ def test_page_form_base_is_accepted(ctx, name, form_key):
 def test_field_form_base_is_accepted(ctx, kind, channel):
     _client, response = field_post(ctx, load("fieldwork_forms.json"), kind, {}, None, channel)
     assert response.status_code in (201, 302), response.content[:800]
+
+
+@pytest.mark.django_db
+def test_registry_import_base_is_accepted(registry_data):
+    from beneficiaries.importer import run_import
+    from beneficiaries.models import ImportBatch, Person
+
+    spec = load("registry_imports.json")
+    batch = run_import(
+        file=registry_import_file(registry_data, spec, {}),
+        actor=registry_data.user("admin"),
+        file_name="korpus.csv",
+        commit=True,
+    )
+    assert batch.status == ImportBatch.Status.COMMITTED, batch.error_items
+    assert Person.objects.filter(nik=registry_data.extra["nik_child"]).exists()
 
 
 @pytest.mark.django_db

@@ -14,9 +14,7 @@ the ratios, not the milliseconds.
 import argparse
 import os
 import random
-import statistics
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -31,6 +29,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from timing import timed  # noqa: E402
 
 from accounts.access import Role  # noqa: E402
 from accounts.models import User  # noqa: E402
@@ -122,15 +121,6 @@ def fill(submissions: int) -> None:
     ]
     PsksPerson.objects.bulk_create(people, batch_size=5000)
     del admin
-
-
-def timed(func, runs: int = 5) -> float:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
 
 
 def raw(sql: str, params=()):

@@ -16,9 +16,7 @@ import argparse
 import datetime
 import os
 import random
-import statistics
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -33,6 +31,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from timing import timed  # noqa: E402
 
 from accounts.access import Role  # noqa: E402
 from accounts.models import User  # noqa: E402
@@ -142,15 +141,6 @@ def fill(submissions: int) -> Household:
             batch = []
     Submission.objects.bulk_create(batch)
     return household
-
-
-def timed(func, runs: int = 5) -> float:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.access import AccessPolicy, Domain
-from welfare.models import SoftDeleteModel, TimeStampedModel, VersionedModel
+from welfare.models import ImportRecord, SoftDeleteModel, TimeStampedModel, VersionedModel
 
 desil_validators = [MinValueValidator(1), MaxValueValidator(10)]
 
@@ -478,11 +478,12 @@ class CategoryPlacement(VersionedModel, TimeStampedModel):
         return self.status in self.OPEN_STATUSES
 
 
-class ImportBatch(TimeStampedModel):
+class ImportBatch(ImportRecord):
     """One import of a district file: its check report, the rows it refused, what it changed.
 
     Rows an import wrote carry it (``Household.import_batch``, ``Person.import_batch``) so that
-    a record's page says which import last changed it (imports write no per-row history)."""
+    a record's page says which import last changed it; their history entries name it too
+    (except the creation of the rows of a district's first load)."""
 
     class Status(models.TextChoices):
         CHECKED = "checked", _("Checked")
@@ -490,38 +491,16 @@ class ImportBatch(TimeStampedModel):
         REFUSED = "refused", _("Not saved")
         FAILED = "failed", _("Failed")
 
-    class Mode(models.TextChoices):
-        ALL_OR_NOTHING = "all", _("All or nothing")
-        VALID_ONLY = "valid", _("Save the valid rows, return the others")
-
-    file_name = models.CharField(_("file name"), max_length=255)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.CHECKED
-    )
-    mode = models.CharField(
-        _("mode"), max_length=5, choices=Mode.choices, default=Mode.ALL_OR_NOTHING
     )
     source = models.CharField(
         _("source"), max_length=12, choices=Source.choices, default=Source.DTSEN
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("imported by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    job = models.ForeignKey(
-        "welfare.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    rows = models.PositiveIntegerField(_("rows"), default=0)
-    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
-    invalid_rows = models.PositiveIntegerField(_("invalid rows"), default=0)
-    problems = models.PositiveIntegerField(_("problems"), default=0)
     households_created = models.PositiveIntegerField(_("households added"), default=0)
     households_updated = models.PositiveIntegerField(_("households changed"), default=0)
     persons_created = models.PositiveIntegerField(_("persons added"), default=0)
     persons_updated = models.PositiveIntegerField(_("persons changed"), default=0)
-    committed_at = models.DateTimeField(_("saved at"), null=True, blank=True)
     report_file = models.FileField(
         _("check report"), upload_to="registry/imports/%Y/%m/", blank=True, max_length=300
     )
@@ -535,6 +514,3 @@ class ImportBatch(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("registry import")
         verbose_name_plural = _("registry imports")
-
-    def __str__(self) -> str:
-        return f"#{self.pk} {self.file_name}"

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.access import AccessPolicy, Domain
-from welfare.models import TimeStampedModel, VersionedModel
+from welfare.models import ImportRecord, TimeStampedModel, VersionedModel
 
 
 class SummarizedQuerySet(models.QuerySet):
@@ -676,7 +676,7 @@ class Disbursement(SummarizedModel, TimeStampedModel):
         return f"{self.enrollment_id} {self.stage_id}: {self.status}"
 
 
-class ProgramImport(TimeStampedModel):
+class ProgramImport(ImportRecord):
     """One import of a program file, run as a background job: the results a bank or Pos returns
     (``disbursements``) or a list of recipients to enroll in one program (``enrollments``). It
     keeps the counts, the check report (row, column, message) and the file of refused rows.
@@ -693,10 +693,6 @@ class ProgramImport(TimeStampedModel):
         COMMITTED = "committed", _("Saved")
         REFUSED = "refused", _("Not saved")
         FAILED = "failed", _("Failed")
-
-    class Mode(models.TextChoices):
-        ALL_OR_NOTHING = "all", _("All or nothing")
-        VALID_ONLY = "valid", _("Save the valid rows, return the others")
 
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
     program = models.ForeignKey(
@@ -716,32 +712,14 @@ class ProgramImport(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    file_name = models.CharField(_("file name"), max_length=255)
-    mode = models.CharField(
-        _("mode"), max_length=5, choices=Mode.choices, default=Mode.ALL_OR_NOTHING
-    )
     commit = models.BooleanField(_("save asked"), default=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("imported by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    job = models.ForeignKey(
-        "welfare.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    rows = models.PositiveIntegerField(_("rows"), default=0)
-    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
-    invalid_rows = models.PositiveIntegerField(_("invalid rows"), default=0)
-    problems = models.PositiveIntegerField(_("problems"), default=0)
     saved = models.PositiveIntegerField(_("rows saved"), default=0)
     # The first problems, shown on the import's page (the report file has them all).
     first_problems = models.JSONField(_("first problems"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
-    committed_at = models.DateTimeField(_("saved at"), null=True, blank=True)
     report_file = models.FileField(
         _("check report"), upload_to="programs/imports/%Y/%m/", blank=True, max_length=300
     )
@@ -757,9 +735,6 @@ class ProgramImport(TimeStampedModel):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("program import")
         verbose_name_plural = _("program imports")
-
-    def __str__(self) -> str:
-        return f"#{self.pk} {self.file_name}"
 
     def get_absolute_url(self) -> str:
         return reverse("programs:import_detail", args=[self.pk])

@@ -20,6 +20,45 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class ImportMode(models.TextChoices):
+    ALL_OR_NOTHING = "all", _("All or nothing")
+    VALID_ONLY = "valid", _("Save the valid rows, return the others")
+
+
+class ImportRecord(TimeStampedModel):
+    """What every file import keeps (the registry's ``ImportBatch``, the programs'
+    ``ProgramImport``): who sent which file, how it was to be saved, the job that ran it and the
+    row counts. Each subclass adds its statuses, its counts of what changed and its two files
+    (the check report and the refused rows)."""
+
+    Mode = ImportMode
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    mode = models.CharField(
+        _("mode"), max_length=5, choices=ImportMode.choices, default=ImportMode.ALL_OR_NOTHING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    job = models.ForeignKey(
+        "welfare.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
+    invalid_rows = models.PositiveIntegerField(_("invalid rows"), default=0)
+    problems = models.PositiveIntegerField(_("problems"), default=0)
+    committed_at = models.DateTimeField(_("saved at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name}"
+
+
 class VersionedModel(models.Model):
     """Optimistic locking: every save through ``welfare.concurrency`` bumps ``version``.
 

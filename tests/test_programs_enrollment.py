@@ -345,9 +345,10 @@ def test_a_program_code_may_not_be_a_word_of_the_addresses(code):
     """/program/impor/ and /api/v1/programs/imports/ must stay the import pages, not a program."""
     from django.core.exceptions import ValidationError
 
-    from programs.models import validate_program_code
+    from programs.models import Program
 
+    others = [f.name for f in Program._meta.fields if f.name != "code"]
     with pytest.raises(ValidationError) as caught:
-        validate_program_code(code)
-    assert "alamat" in caught.value.messages[0]
-    validate_program_code("BSPD-KAB")  # an ordinary code passes
+        Program(code=code).clean_fields(exclude=others)
+    assert "alamat" in caught.value.message_dict["code"][0]
+    Program(code="BSPD-KAB").clean_fields(exclude=others)  # an ordinary code passes

@@ -257,8 +257,9 @@ def program_stats(
             district_code=d_code,
             district_name=d_name,
             quota=quotas.get(code) if any_quota else None,
-            enrolled=e.get("enrolled", 0),
-            active=e.get("active", 0),
+            enrolled=e.get("enrolled") or 0,
+            # None (a sum over no row) where every enrollment of the area left or is suspended
+            active=e.get("active") or 0,
             recipients=m.get("recipients", 0),
             paid_count=m.get("paid_count", 0),
             paid_amount=m.get("paid_amount", Decimal(0)),

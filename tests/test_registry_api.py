@@ -127,6 +127,10 @@ def test_ppks_counts_every_dimension_in_one_aggregate(users, placed, village_a, 
     assert [row["band"] for row in stats["by_age_band"]] == ["0-5", "6-18", "19-59", "60+"]
     placement_reads = [q for q in queries.captured_queries if "categoryplacement" in q["sql"]]
     assert len(placement_reads) == 1, [q["sql"][:200] for q in placement_reads]
+    # The home dashboard's panel reads only the total and the categories, the same figures.
+    for user in (users["kepala_dinas"], users["api_client"], users["tksk"]):
+        full, light = selectors.ppks_counts(user=user), selectors.ppks_by_category(user=user)
+        assert (light["total"], light["by_category"]) == (full["total"], full["by_category"])
 
 
 def test_stats_are_scoped_for_a_tksk(api_for, users, placed, district_a):

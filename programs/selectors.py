@@ -556,8 +556,8 @@ def household_programs(
     household_ids, *, current_only: bool = False
 ) -> dict[int, list[ProgramMembership]]:
     """For the registry's household page: every enrollment of each household, of its members
-    and of the KUBE groups it belongs to (newest first). One query. The caller checks access
-    to the households."""
+    and of the KUBE groups it belongs to (newest first). Three queries by index. The caller
+    checks access to the households."""
     ids = list(household_ids)
     return _household_programs(ids, current_only)
 

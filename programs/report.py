@@ -18,15 +18,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import selectors
-from .models import Program
 
 
-def _programs_of(year: int):
-    """Programs with an enrollment in the year, in code order."""
+def _programs_of(year: int, user):
+    """Programs the user may see with an enrollment in the year, in code order."""
     from .models import EnrollmentSummary
 
     active = EnrollmentSummary.objects.filter(selectors.summary_in_year(year)).values("program_id")
-    return Program.objects.filter(pk__in=active).order_by("code")
+    return selectors.program_list(user=user).filter(pk__in=active).order_by("code")
 
 
 def _stats_table(stats, *, key: str, title: str, area_label: str):
@@ -102,7 +101,7 @@ def build_program_stats(year: int, user, progress, params: dict | None = None) -
                     _("Program: %(value)s is unknown or outside your access.") % {"value": code}
                 ) from exc
         else:
-            programs = list(_programs_of(year))
+            programs = list(_programs_of(year, user))
         meta = {
             **_agency_meta(),
             "title": _("Social Assistance Program Statistics"),

@@ -201,7 +201,7 @@ def build_figures() -> None:
     targeting.refresh_stale()
     print(
         f"figures built: per desa (all programs, every year) {took:.1f} s, "
-        f"targeting (every kecamatan) {time.perf_counter() - started:.1f} s"
+        f"targeting (every desa) {time.perf_counter() - started:.1f} s"
     )
     run("VACUUM ANALYZE programs_enrollmentsummary, programs_disbursementsummary")
 

@@ -105,6 +105,7 @@ def build_program_stats(year: int, user, progress, params: dict | None = None) -
         meta = {
             **_agency_meta(),
             "title": _("Social Assistance Program Statistics"),
+            "cover_heading": _("PROGRAM STATISTICS"),
             "year": year,
             "cover_year": year,
         }

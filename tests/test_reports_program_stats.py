@@ -66,6 +66,8 @@ def test_program_chapter_holds_the_selector_figures(world, users, district_a):  
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert pages >= 2
     assert "Statistik Program Bantuan Sosial" in text
+    cover = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "STATISTIK PROGRAM" in cover and "LAPORAN KINERJA" not in cover
     assert program.code in text and "DRAFT" in text
 
     from openpyxl import load_workbook
@@ -203,6 +205,8 @@ def test_approving_one_programs_report_freezes_only_that_report(
     client = client_for(users["auditor"])
     page = client.get(f"/laporan/program_stats/{YEAR}/?program=UJI").content.decode()
     assert "UJI - Program UJI" in page and "Disetujui" in page
+    # the approval freezes the versions; narrative texts belong to the LKjIP only
+    assert "tidak ada versi baru" in page and "Teks narasi" not in page
     whole_page = client.get(f"/laporan/program_stats/{YEAR}/").content.decode()
     assert "Disetujui oleh" not in whole_page
     xlsx = client.get(f"/laporan/versi/{uji.pk}/tabel/semua/")

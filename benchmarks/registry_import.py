@@ -49,6 +49,20 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def backend_peak_mb() -> float:
+    """The peak resident memory of this connection's PostgreSQL backend (``VmHWM``, which counts
+    the pages of shared buffers it touched), 0 when /proc cannot be read."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), "VmHWM: 0 kB")
+    return int(line.split()[1]) / 1024
+
+
 def baseline_copy(path: Path) -> float:
     """COPY the same file into a temporary table of text columns: the floor for any import."""
     with path.open("rb") as handle:
@@ -210,6 +224,7 @@ def main() -> int:
         )
         clock.report()
     print(f"peak memory of this process: {peak_mb():.0f} MB (before the imports {before:.0f} MB)")
+    print(f"peak memory of its PostgreSQL backend: {backend_peak_mb():.0f} MB (VmHWM)")
     if not args.no_lists:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE beneficiaries_person")

@@ -45,8 +45,9 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.access import Role  # noqa: E402
 from accounts.models import Bidang, User  # noqa: E402
+from beneficiaries.models import Household  # noqa: E402
 from programs import selectors, services, summary, targeting  # noqa: E402
-from programs.models import Disbursement, Enrollment, Program, Stage  # noqa: E402
+from programs.models import Disbursement, Enrollment, Program, Stage, TargetingStale  # noqa: E402
 from regions.models import Village  # noqa: E402
 from regions.services import regions_load  # noqa: E402
 
@@ -200,7 +201,7 @@ def build_figures() -> None:
     targeting.refresh_stale()
     print(
         f"figures built: per desa (all programs, every year) {took:.1f} s, "
-        f"targeting (every kecamatan) {time.perf_counter() - started:.1f} s"
+        f"targeting (every desa) {time.perf_counter() - started:.1f} s"
     )
     run("VACUUM ANALYZE programs_enrollmentsummary, programs_disbursementsummary")
 
@@ -210,6 +211,9 @@ def check_figures() -> None:
     for program in Program.objects.order_by("code"):
         problems = summary.differences(program.pk)
         assert not problems, problems[:5]
+    targeting.refresh_stale()
+    problems = targeting.differences()
+    assert not problems, problems[:5]
     print("figures checked: equal to the data")
 
 
@@ -343,15 +347,32 @@ def measure(admin) -> list[tuple[str, float, float]]:
         lambda: selectors.targeting_by_district(user=admin, program=pkh),
         base_targeting,
     )
-    district = selectors.targeting_by_district(user=admin)[0].code
+    # A poor household with a member enrolled in a person program: its desil change marks its
+    # desa and that of the enrollment.
+    household = (
+        Household.objects.filter(desil=2, members__enrollments__isnull=False).order_by("pk").first()
+    )
 
     def after_one_write():
-        targeting.mark([district])  # what a household's desil change marks
+        targeting.mark([household.village_id])  # what a desil change marks (and its enrollments')
         selectors.targeting_by_district(user=admin)
 
     add(
-        "targeting, first read after a write (one kecamatan recomputed)",
+        "targeting, first read after a write (one desa recomputed)",
         rolled_back(after_one_write),
+        base_targeting,
+    )
+
+    def desil_change_and_read():
+        h = Household.objects.get(pk=household.pk)
+        h.desil = 7
+        h.save()
+        assert targeting.MAX_VILLAGES >= TargetingStale.objects.count() > 0
+        selectors.targeting_by_district(user=admin)
+
+    add(
+        "household desil change saved, then the first read",
+        rolled_back(desil_change_and_read),
         base_targeting,
     )
     add(

@@ -200,3 +200,27 @@ class ImportForm(BootstrapFormMixin, forms.Form):
         ):
             self.add_error("program", _("Choose the program to enroll the recipients in."))
         return data
+
+
+class ProgramStatsReportParams(BootstrapFormMixin, forms.Form):
+    """The parameter of the program statistics report (``reports`` kind ``program_stats``):
+    one program, or none for every program with a recipient in the year. Only the programs the
+    user may see are offered, and only those are accepted."""
+
+    program = forms.ChoiceField(
+        label=_("Program"),
+        required=False,
+        help_text=_("Empty: every program with a recipient in the year."),
+        error_messages={
+            "invalid_choice": _("Program: %(value)s is unknown or outside your access."),
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .selectors import program_list
+
+        self.fields["program"].choices = [("", _("All programs"))] + [
+            (code, f"{code} - {name}")
+            for code, name in program_list(user=user).order_by("code").values_list("code", "name")
+        ]

@@ -813,12 +813,14 @@ class DisbursementSummary(models.Model):
 
 
 class TargetingSummary(models.Model):
-    """Per kecamatan and program (empty: any program): households in desil 1-4 (active, not
-    deleted), those of them covered by a current enrollment, and active enrollments whose
-    household is in desil 6-10. Derived: recomputed by ``programs.targeting`` when read after
-    a write marked the kecamatan out of date, never edited."""
+    """Per desa and program (empty: any program): households of the desa in desil 1-4 (active,
+    not deleted), those of them covered by a current enrollment, and active enrollments of the
+    desa whose household is in desil 6-10; a kecamatan's figures are the sums of its desa.
+    Derived: recomputed by ``programs.targeting`` when read after a write marked the desa out
+    of date, never edited."""
 
     district = models.ForeignKey("regions.District", on_delete=models.CASCADE, related_name="+")
+    village = models.ForeignKey("regions.Village", on_delete=models.CASCADE, related_name="+")
     program = models.ForeignKey(
         Program, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -834,21 +836,21 @@ class TargetingSummary(models.Model):
         indexes = [models.Index(fields=["program", "district"], name="targeting_summary_idx")]
 
     def __str__(self) -> str:
-        return f"{self.district_id} {self.program_id or '*'}"
+        return f"{self.village_id} {self.program_id or '*'}"
 
 
 class TargetingStale(models.Model):
-    """A kecamatan whose ``TargetingSummary`` rows are out of date (empty: every kecamatan)."""
+    """A desa whose ``TargetingSummary`` rows are out of date (empty: every desa)."""
 
-    district = models.ForeignKey(
-        "regions.District", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    village = models.ForeignKey(
+        "regions.Village", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
 
-    access = AccessPolicy(domain=Domain.PROGRAMS, district_path="district", personal=False)
+    access = AccessPolicy(domain=Domain.PROGRAMS, district_path="village__district", personal=False)
 
     class Meta:
         verbose_name = _("targeting figures out of date")
         verbose_name_plural = _("targeting figures out of date")
 
     def __str__(self) -> str:
-        return self.district_id or "*"
+        return self.village_id or "*"

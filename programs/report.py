@@ -1,8 +1,11 @@
-"""The program statistics report (issue 7, point 6): for a year, one chapter per program with
-its figures per kecamatan and per desa and a chart, as a PDF and, table by table or as one
-workbook, as XLSX. A report kind of ``reports`` (registered from ``integrations.register``):
-the report pages, the background job, the versions with their fingerprint, the approval and
-the API work for it as for the LKjIP.
+"""The program statistics report (issue 7, point 6): for a year and one program (or every
+program: one chapter each), the figures per kecamatan and per desa, a chart and a sentence, as
+a PDF and, table by table or as one workbook, as XLSX. A report kind of ``reports``
+(registered from ``integrations.register``) whose parameter form
+(``forms.ProgramStatsReportParams``) chooses the program: each program and year is a report of
+its own (versions, approval), next to the all-programs report of the year. The report pages,
+the background job, the versions with their fingerprint, the approval and the API work for it
+as for the LKjIP.
 
 Every figure comes from ``programs.selectors.program_stats``, the selector behind the program
 pages and ``/api/v1/programs/{code}/stats/``, with the user who generates the report (region
@@ -10,19 +13,19 @@ scope, small counts suppressed for API clients)."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import selectors
-from .models import Program
 
 
-def _programs_of(year: int):
-    """Programs with an enrollment in the year, in code order."""
+def _programs_of(year: int, user):
+    """Programs the user may see with an enrollment in the year, in code order."""
     from .models import EnrollmentSummary
 
     active = EnrollmentSummary.objects.filter(selectors.summary_in_year(year)).values("program_id")
-    return Program.objects.filter(pk__in=active).order_by("code")
+    return selectors.program_list(user=user).filter(pk__in=active).order_by("code")
 
 
 def _stats_table(stats, *, key: str, title: str, area_label: str):
@@ -83,14 +86,31 @@ def build_program_stats(year: int, user, progress, params: dict | None = None) -
     from reports.document import DocumentBuilder
     from reports.lkjip import _agency_meta
 
+    code = str((params or {}).get("program") or "")
     with translation.override("id"):
-        programs = list(_programs_of(year))
+        if code:
+            # One program's report: the one chosen, whether or not it had a recipient that
+            # year, read again through the user's access (it may have changed since the
+            # request was checked).
+            try:
+                programs = [selectors.program_get(user=user, code=code)]
+            except Http404 as exc:
+                from welfare.jobs import JobError
+
+                raise JobError(
+                    _("Program: %(value)s is unknown or outside your access.") % {"value": code}
+                ) from exc
+        else:
+            programs = list(_programs_of(year, user))
         meta = {
             **_agency_meta(),
             "title": _("Social Assistance Program Statistics"),
+            "cover_heading": _("PROGRAM STATISTICS"),
             "year": year,
             "cover_year": year,
         }
+        if code:
+            meta["subtitle"] = f"{programs[0].code} - {programs[0].name}"
         doc = DocumentBuilder(kind="program_stats", year=year, meta=meta)
         doc.front("toc", _("Table of Contents"))
         doc.front("lot", _("List of Tables"))
@@ -105,7 +125,12 @@ def build_program_stats(year: int, user, progress, params: dict | None = None) -
                 user=user, program=program, year=year, group_by="district"
             )
             total = by_district.total
-            if total is not None and total.recipients:
+            if total is None or not total.recipients:
+                doc.p(
+                    _("%(program)s had no recipient in %(year)s.")
+                    % {"program": program.code, "year": year}
+                )
+            else:
                 doc.p(
                     _(
                         "In %(year)s, %(paid)s of %(recipients)s recipients of %(program)s "
@@ -185,12 +210,16 @@ def register_report_kind() -> None:
 
     from reports.kinds import ReportKind, register_kind
 
+    from .forms import ProgramStatsReportParams
+
     register_kind(
         ReportKind(
             key="program_stats",
             label=gettext_lazy("Program statistics"),
             build=build_program_stats,
             template="reports/lkjip_pdf.html",
+            params_form=ProgramStatsReportParams,
+            scope_param="program",
             filename="Statistik-Program-{year}",
         )
     )

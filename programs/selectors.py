@@ -164,20 +164,23 @@ def summary_in_year(year: int) -> Q:
 
 
 def _areas(user, group_by: str, district_code: str | None = None):
-    """(code, name, kecamatan code, kecamatan name) of the areas in the user's scope, in
-    order: tuples, not model instances (345 desa per page)."""
+    """(code, name, kecamatan code, kecamatan name) of the areas in the user's scope (``None``:
+    the whole home regency, for a report built by the office), in order: tuples, not model
+    instances (345 desa per page)."""
     home = settings.WELFARE_HOME_REGENCY
+
+    def scope(path: str) -> Q:
+        return stats_filter(user, path) if user is not None else Q()
+
     if group_by == "district":
         return [
             (code, name, code, name)
             for code, name in District.objects.filter(regency_id=home)
-            .filter(stats_filter(user, "code"))
+            .filter(scope("code"))
             .order_by("name")
             .values_list("code", "name")
         ]
-    villages = Village.objects.filter(district__regency_id=home).filter(
-        stats_filter(user, "district_id")
-    )
+    villages = Village.objects.filter(district__regency_id=home).filter(scope("district_id"))
     if district_code:
         villages = villages.filter(district_id=district_code)
     return list(
@@ -382,7 +385,6 @@ def realization_by_area(
         .annotate(paid=Sum("paid_count"), amount=Sum("paid_amount"))
     }
     rows: list[RealizationRow] = []
-    area_user = user if user is not None else _Everyone()
     subtotal: RealizationRow | None = None
     total = RealizationRow(
         code="",
@@ -399,7 +401,7 @@ def realization_by_area(
                 figure.pct = percent(figure.paid, sub.recipients) if sub.recipients else Decimal(0)
             rows.append(sub)
 
-    for code, name, d_code, d_name in _areas(area_user, group_by):
+    for code, name, d_code, d_name in _areas(user, group_by):
         if group_by == "village" and (subtotal is None or subtotal.district_code != d_code):
             close(subtotal)
             subtotal = RealizationRow(
@@ -439,14 +441,6 @@ def realization_by_area(
     close(subtotal)
     close(total)
     return rows
-
-
-class _Everyone:
-    """A stand-in user with the whole regency in scope (reports built by the office)."""
-
-    is_authenticated = True
-    is_active = True
-    is_superuser = True
 
 
 # --- Targeting checks --------------------------------------------------------------------------

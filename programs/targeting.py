@@ -1,5 +1,6 @@
-"""The targeting checks per kecamatan, kept per kecamatan so that reading them costs a few dozen
-rows instead of joining the registry's 312,000 households with the enrollments.
+"""The targeting checks per kecamatan, kept per desa so that reading them costs a few thousand
+rows instead of joining the registry's 312,000 households with the enrollments, and a write
+makes only its desa out of date.
 
 * *possible exclusion*: active, not deleted households in desil 1-4 that no current enrollment
   covers (aktif, ditangguhkan or terverifikasi, of the household itself or of one of its
@@ -7,23 +8,26 @@ rows instead of joining the registry's 312,000 households with the enrollments.
 * *possible inclusion*: active enrollments whose household (the person's household for a
   person program) is in desil 6-10, per kecamatan of the enrollment.
 
-``TargetingSummary`` holds per kecamatan and program (empty: any program) the households in
-desil 1-4 (``households``), those covered (``covered``; exclusion = households - covered) and
-the inclusion count. Its inputs are written by two apps, so it is refreshed when read:
-``TargetingStale`` lists the kecamatan whose rows are out of date (empty: all of them), and
-``figures()`` recomputes those first (one kecamatan: tens of milliseconds; all, after a registry
+``TargetingSummary`` holds per desa and program (empty: any program) the households of the desa
+in desil 1-4 (``households``, the same on every row of the desa), those covered (``covered``; exclusion = households - covered)
+and the inclusion count of the enrollments of the desa. Each household falls in one desa (its
+own) and each enrollment in one (the enrollment's), so a kecamatan's figures are the sums of
+its desa rows, added up when read. Its inputs are written by two apps, so it is refreshed when
+read: ``TargetingStale`` lists the desa whose rows are out of date (empty: all of them), and
+``figures()`` recomputes those first (one desa: a few milliseconds; all, after a registry
 import: about a second), then reads. Marked out of date, in the writer's transaction:
 
 * by the programs: every enrollment written (``programs.summary``, with the enrollment
-  figures): the kecamatan of its desa and of the households it covers;
+  figures): its desa and those of the households it covers;
 * by the registry (receivers connected here; the registry does not know the programs): a
-  household created or deleted, or whose desil, status, deletion or kecamatan changed (and the
-  kecamatan of the enrollments of the household and its members); a person who changed
-  household; a registry import saved (``ImportBatch`` committed: all).
+  household created or deleted, or whose desil, status, deletion or desa changed (its desa
+  before and after, and the desa of the enrollments of the household and its members); a
+  person who changed household (both households, their enrollments'); a registry import saved
+  (``ImportBatch`` committed: all).
 
-``manage.py programs_refresh_figures`` marks everything out of date (after SQL typed by hand).
-The lists behind the counts (``selectors.possible_exclusion`` / ``possible_inclusion``) are
-queried live.
+``manage.py programs_refresh_figures`` marks everything out of date (after SQL typed by hand);
+``--check`` compares the rows not marked with ``compute()`` (``differences()``). The lists
+behind the counts (``selectors.possible_exclusion`` / ``possible_inclusion``) are queried live.
 """
 
 from __future__ import annotations
@@ -32,15 +36,16 @@ import contextlib
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.db.models import Sum
 
 EXCLUSION_DESIL = (1, 4)
 INCLUSION_DESIL = (6, 10)
 COVERING = ("aktif", "ditangguhkan", "terverifikasi")
 # pg_advisory_xact_lock(namespace, 0): "targ".
 LOCK_NAMESPACE = 0x74617267
-HOUSEHOLD_FIELDS = ("district_id", "desil", "status", "deleted_at")
-# More kecamatan out of date than this: recompute all of them in one pass.
-MAX_DISTRICTS = 8
+HOUSEHOLD_FIELDS = ("village_id", "desil", "status", "deleted_at")
+# More desa out of date than this: recompute all of them in one pass.
+MAX_VILLAGES = 40
 
 
 def _models():
@@ -52,15 +57,15 @@ def _models():
 # --- Marking out of date -----------------------------------------------------------------------
 
 
-def mark(districts: Iterable | None) -> None:
-    """The kecamatan (codes; ``None``: all) whose targeting figures must be recomputed."""
+def mark(village_ids: Iterable | None) -> None:
+    """The desa (codes; ``None``: all) whose targeting figures must be recomputed."""
     stale = _models().TargetingStale
-    if districts is None:
-        stale.objects.create(district_id=None)
+    if village_ids is None:
+        stale.objects.create(village_id=None)
         return
-    codes = sorted({d for d in districts if d})
+    codes = sorted({v for v in village_ids if v})
     if codes:
-        stale.objects.bulk_create([stale(district_id=code) for code in codes])
+        stale.objects.bulk_create([stale(village_id=code) for code in codes])
 
 
 def _placeholders(values) -> str:
@@ -68,8 +73,8 @@ def _placeholders(values) -> str:
 
 
 def mark_enrollments(program_id: int, village_ids: Iterable | None) -> None:
-    """After enrollments of a program in these desa (``None``: all) were written: their
-    kecamatan and those of the households they cover (a household may have moved since)."""
+    """After enrollments of a program in these desa (``None``: all) were written: those desa
+    and the desa of the households they cover (a household may live elsewhere)."""
     if village_ids is None:
         mark(None)
         return
@@ -82,15 +87,15 @@ def mark_enrollments(program_id: int, village_ids: Iterable | None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO {m.TargetingStale._meta.db_table} (district_id)
-            SELECT DISTINCT t.district_id FROM (
-                SELECT v.district_id FROM regions_village v WHERE v.code IN ({marks})
+            INSERT INTO {m.TargetingStale._meta.db_table} (village_id)
+            SELECT DISTINCT t.village_id FROM (
+                SELECT v.code AS village_id FROM regions_village v WHERE v.code IN ({marks})
                 UNION
-                SELECT h.district_id FROM {enrollment} e
+                SELECT h.village_id FROM {enrollment} e
                 JOIN {household} h ON h.id = e.household_id
                 WHERE e.program_id = %s AND e.village_id IN ({marks})
                 UNION
-                SELECT h.district_id FROM {enrollment} e
+                SELECT h.village_id FROM {enrollment} e
                 JOIN beneficiaries_person p ON p.id = e.person_id
                 JOIN {household} h ON h.id = p.household_id
                 WHERE e.program_id = %s AND e.village_id IN ({marks})
@@ -100,8 +105,8 @@ def mark_enrollments(program_id: int, village_ids: Iterable | None) -> None:
         )
 
 
-def _household_districts(household_ids: Iterable) -> set:
-    """The kecamatan of these households and of the enrollments of them and their members."""
+def _household_villages(household_ids: Iterable) -> set:
+    """The desa of these households and of the enrollments of them and their members."""
     ids = sorted({h for h in household_ids if h})
     if not ids:
         return set()
@@ -110,14 +115,17 @@ def _household_districts(household_ids: Iterable) -> set:
     from beneficiaries.models import Household
 
     m = _models()
-    districts = set(Household.objects.filter(pk__in=ids).values_list("district_id", flat=True))
-    districts |= set(
-        m.Enrollment.objects.filter(Q(household_id__in=ids) | Q(person__household_id__in=ids))
-        .order_by()
-        .values_list("district_id", flat=True)
-        .distinct()
-    )
-    return districts
+    villages = set(Household._base_manager.filter(pk__in=ids).values_list("village_id", flat=True))
+    # Two queries, each through its index: one ``household OR person__household`` condition
+    # makes PostgreSQL scan every enrollment (a second per registry write at Lebak size).
+    for condition in (Q(household_id__in=ids), Q(person__household_id__in=ids)):
+        villages |= set(
+            m.Enrollment.objects.filter(condition)
+            .order_by()
+            .values_list("village_id", flat=True)
+            .distinct()
+        )
+    return villages
 
 
 def mark_enrollment_deleted(enrollment) -> None:
@@ -130,7 +138,7 @@ def mark_enrollment_deleted(enrollment) -> None:
                 "household_id", flat=True
             )
         )
-    mark(_household_districts(households) | {enrollment.district_id})
+    mark(_household_villages(households) | {enrollment.village_id})
 
 
 def _household_before(sender, instance, raw=False, **kwargs) -> None:
@@ -147,14 +155,14 @@ def _household_saved(sender, instance, created=False, raw=False, **kwargs) -> No
     now = tuple(getattr(instance, f) for f in HOUSEHOLD_FIELDS)
     if not created and before is not None and before == now:
         return  # an address, a note... : nothing the targeting reads
-    districts = _household_districts([instance.pk]) | {instance.district_id}
+    villages = _household_villages([instance.pk]) | {instance.village_id}
     if before is not None:
-        districts.add(before[0])
-    mark(districts)
+        villages.add(before[0])
+    mark(villages)
 
 
 def _household_deleted(sender, instance, **kwargs) -> None:
-    mark({instance.district_id})
+    mark({instance.village_id})
 
 
 def _person_before(sender, instance, raw=False, **kwargs) -> None:
@@ -170,7 +178,7 @@ def _person_saved(sender, instance, created=False, **kwargs) -> None:
     before = getattr(instance, "_targeting_household", None)
     if created or before == instance.household_id:
         return  # a new person has no enrollment yet; the rest is not read by the targeting
-    mark(_household_districts([before, instance.household_id]))
+    mark(_household_villages([before, instance.household_id]))
 
 
 def _import_saved(sender, instance, **kwargs) -> None:
@@ -196,7 +204,7 @@ def connect() -> None:
 
 
 def refresh_stale() -> None:
-    """Recompute the kecamatan marked out of date (none: one small query)."""
+    """Recompute the desa marked out of date (none: one small query)."""
     m = _models()
     if not m.TargetingStale.objects.exists():
         return
@@ -205,15 +213,15 @@ def refresh_stale() -> None:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [LOCK_NAMESPACE])
         # Read again under the lock: another reader may have done it meanwhile.
-        stale = list(m.TargetingStale.objects.values_list("pk", "district_id"))
+        stale = list(m.TargetingStale.objects.values_list("pk", "village_id"))
         if not stale:
             return
-        districts = {d for _pk, d in stale}
-        if None in districts or len(districts) > MAX_DISTRICTS:
-            districts = None  # one pass over everything is cheaper than many kecamatan
-        recompute(districts)
+        villages = {v for _pk, v in stale}
+        if None in villages or len(villages) > MAX_VILLAGES:
+            villages = None  # one pass over everything is cheaper than many desa
+        recompute(villages)
         # The rows read, by id: a row another writer commits meanwhile stays for the next read.
-        ids = [pk for pk, _d in stale]
+        ids = [pk for pk, _v in stale]
         chunk = 5000 if connection.vendor == "postgresql" else 500
         for start in range(0, len(ids), chunk):
             m.TargetingStale.objects.filter(pk__in=ids[start : start + chunk]).delete()
@@ -228,8 +236,8 @@ def _in(column: str, values) -> tuple[str, list]:
 
 @contextlib.contextmanager
 def _planner(*, small: bool):
-    """PostgreSQL: no JIT (compiling costs more than these queries), and for a few kecamatan
-    index lookups from their households rather than hashing the whole enrollment table (the
+    """PostgreSQL: no JIT (compiling costs more than these queries), and for a few desa index
+    lookups from their households rather than hashing the whole enrollment table (the
     planner's default costs assume spinning disks). Set for these queries only."""
     if connection.vendor != "postgresql":
         yield
@@ -250,55 +258,56 @@ def _planner(*, small: bool):
                 cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
-def compute(districts: set | None = None) -> dict[tuple, list[int]]:
-    """{(kecamatan, program id or None): [households, covered, inclusion]} computed from the
-    registry and the enrollments (for ``districts`` only, or all)."""
+def compute(villages: set | None = None) -> dict[tuple, list[int]]:
+    """{(kecamatan, desa, program id or None): [households, covered, inclusion]} computed from
+    the registry and the enrollments (for the desa ``villages`` only, or all). A household
+    counts in its own desa, an enrollment in the enrollment's desa."""
     m = _models()
     enrollment, household = m.Enrollment._meta.db_table, "beneficiaries_household"
     low, high = EXCLUSION_DESIL
     poor = f"h.status = 'aktif' AND h.deleted_at IS NULL AND h.desil >= {low} AND h.desil <= {high}"
     covering = _placeholders(COVERING)
-    h_in, h_params = _in("h.district_id", districts)
-    e_in, e_params = _in("e.district_id", districts)
+    h_in, h_params = _in("h.village_id", villages)
+    e_in, e_params = _in("e.village_id", villages)
     figures: dict[tuple, list[int]] = {}
 
-    def slot(district, program):
-        return figures.setdefault((district, program), [0, 0, 0])
+    def slot(district, village, program):
+        return figures.setdefault((district, village, program), [0, 0, 0])
 
     with (
         connection.cursor() as cursor,
-        _planner(small=districts is not None and len(districts) <= 3),
+        _planner(small=villages is not None),
     ):
         cursor.execute(
-            f"SELECT h.district_id, COUNT(*) FROM {household} h WHERE {poor}{h_in} "  # noqa: S608
-            "GROUP BY h.district_id",
+            f"SELECT h.district_id, h.village_id, COUNT(*) FROM {household} h "  # noqa: S608
+            f"WHERE {poor}{h_in} GROUP BY h.district_id, h.village_id",
             h_params,
         )
-        poor_counts = dict(cursor.fetchall())
+        poor_counts = {(district, village): n for district, village, n in cursor.fetchall()}
         # Covered households: by their own enrollment or a member's; (household, program) once.
         cursor.execute(
             f"""
             WITH covered AS (
-                SELECT h.district_id, h.id AS household_id, e.program_id
+                SELECT h.district_id, h.village_id, h.id AS household_id, e.program_id
                 FROM {household} h JOIN {enrollment} e ON e.household_id = h.id
                 WHERE {poor}{h_in} AND e.status IN ({covering})
                 UNION
-                SELECT h.district_id, h.id, e.program_id
+                SELECT h.district_id, h.village_id, h.id, e.program_id
                 FROM {enrollment} e
                 JOIN beneficiaries_person p ON p.id = e.person_id
                 JOIN {household} h ON h.id = p.household_id
                 WHERE {poor}{h_in} AND e.status IN ({covering})
             )
-            SELECT district_id, program_id, COUNT(*) FROM covered
-            GROUP BY district_id, program_id
+            SELECT district_id, village_id, program_id, COUNT(*) FROM covered
+            GROUP BY district_id, village_id, program_id
             UNION ALL
-            SELECT district_id, NULL, COUNT(DISTINCT household_id) FROM covered
-            GROUP BY district_id
+            SELECT district_id, village_id, NULL, COUNT(DISTINCT household_id) FROM covered
+            GROUP BY district_id, village_id
             """,  # noqa: S608 (table names from the models, values as parameters)
             [*h_params, *COVERING, *h_params, *COVERING],
         )
-        for district, program, n in cursor.fetchall():
-            slot(district, program)[1] = n
+        for district, village, program, n in cursor.fetchall():
+            slot(district, village, program)[1] = n
         low, high = INCLUSION_DESIL
         rich = f"h.desil >= {low} AND h.desil <= {high}"
         for join in (
@@ -307,40 +316,46 @@ def compute(districts: set | None = None) -> dict[tuple, list[int]]:
             f"JOIN {household} h ON h.id = p.household_id",
         ):
             cursor.execute(
-                f"SELECT e.district_id, e.program_id, COUNT(*) FROM {enrollment} e {join} "  # noqa: S608
-                f"WHERE e.status = 'aktif'{e_in} AND {rich} "
-                "GROUP BY e.district_id, e.program_id",
+                f"SELECT e.district_id, e.village_id, e.program_id, COUNT(*) "  # noqa: S608
+                f"FROM {enrollment} e {join} WHERE e.status = 'aktif'{e_in} AND {rich} "
+                "GROUP BY e.district_id, e.village_id, e.program_id",
                 e_params,
             )
-            for district, program, n in cursor.fetchall():
-                slot(district, program)[2] += n
-                slot(district, None)[2] += n
-    for district in poor_counts:
-        slot(district, None)
-    for (district, _program), values in figures.items():
-        values[0] = poor_counts.get(district, 0)
+            for district, village, program, n in cursor.fetchall():
+                slot(district, village, program)[2] += n
+                slot(district, village, None)[2] += n
+    for district, village in poor_counts:
+        slot(district, village, None)
+    for (district, village, _program), values in figures.items():
+        values[0] = poor_counts.get((district, village), 0)
     return figures
 
 
-def recompute(districts: set | None) -> None:
-    """Rewrite the rows of these kecamatan (``None``: all)."""
+def _sort_key(item) -> tuple:
+    (district, village, program), _values = item
+    return (district, village, program or 0)
+
+
+def recompute(villages: set | None) -> None:
+    """Rewrite the rows of these desa (``None``: all)."""
     m = _models()
-    rows = compute(districts)
+    rows = compute(villages)
     stale = m.TargetingSummary.objects.all()
-    if districts is not None:
-        stale = stale.filter(district_id__in=sorted(districts))
+    if villages is not None:
+        stale = stale.filter(village_id__in=sorted(villages))
     stale.delete()
     m.TargetingSummary.objects.bulk_create(
         [
             m.TargetingSummary(
                 district_id=district,
+                village_id=village,
                 program_id=program,
                 households=households,
                 covered=covered,
                 inclusion=inclusion,
             )
-            for (district, program), (households, covered, inclusion) in sorted(
-                rows.items(), key=lambda item: (item[0][0], item[0][1] or 0)
+            for (district, village, program), (households, covered, inclusion) in sorted(
+                rows.items(), key=_sort_key
             )
         ],
         batch_size=1000,
@@ -352,23 +367,69 @@ def figures(program_id: int | None = None) -> dict[str, tuple[int, int]]:
     program), every kecamatan with a figure; recomputes what is out of date first."""
     refresh_stale()
     m = _models()
-    result: dict[str, tuple[int, int]] = {}
-    rows = m.TargetingSummary.objects.filter(program_id=program_id) if program_id else None
-    base = {
-        district: (households, covered, inclusion)
-        for district, households, covered, inclusion in m.TargetingSummary.objects.filter(
-            program__isnull=True
-        ).values_list("district_id", "households", "covered", "inclusion")
-    }
+
+    def per_district(program, *names):
+        rows = m.TargetingSummary.objects.filter(program_id=program) if program else None
+        if rows is None:
+            rows = m.TargetingSummary.objects.filter(program__isnull=True)
+        sums = {name: Sum(name) for name in names}
+        return {
+            row[0]: row[1:]
+            for row in rows.order_by()
+            .values("district_id")
+            .annotate(**sums)
+            .values_list("district_id", *sums)
+        }
+
+    base = per_district(None, "households", "covered", "inclusion")
     if program_id is None:
-        for district, (households, covered, inclusion) in base.items():
-            result[district] = (households - covered, inclusion)
-        return result
-    own = {
-        district: (covered, inclusion)
-        for district, covered, inclusion in rows.values_list("district_id", "covered", "inclusion")
-    }
+        return {
+            district: (households - covered, inclusion)
+            for district, (households, covered, inclusion) in base.items()
+        }
+    own = per_district(program_id, "covered", "inclusion")
+    result: dict[str, tuple[int, int]] = {}
     for district, (households, _covered, _inclusion) in base.items():
         covered, inclusion = own.get(district, (0, 0))
         result[district] = (households - covered, inclusion)
     return result
+
+
+# --- Checking ----------------------------------------------------------------------------------
+
+
+def differences(program_ids: Iterable | None = None) -> list[str]:
+    """What ``TargetingSummary`` holds (for the programs ``program_ids`` and any program;
+    ``None``: every program) that a recomputation would change, for the desa not marked out
+    of date (those are recomputed by the next read anyway). Reads only; for
+    ``programs_refresh_figures --check`` and the benchmark."""
+    m = _models()
+    stale = set(m.TargetingStale.objects.values_list("village_id", flat=True).distinct())
+    if None in stale:
+        return []
+    wanted_programs = None if program_ids is None else {None, *program_ids}
+
+    def keep(key) -> bool:
+        _district, village, program = key
+        if village in stale:
+            return False
+        return wanted_programs is None or program in wanted_programs
+
+    want = {key: tuple(values) for key, values in compute(None).items() if keep(key)}
+    have = {
+        (district, village, program): (households, covered, inclusion)
+        for district, village, program, households, covered, inclusion in (
+            m.TargetingSummary.objects.values_list(
+                "district_id", "village_id", "program_id", "households", "covered", "inclusion"
+            )
+        )
+        if keep((district, village, program))
+    }
+    problems = []
+    for key in sorted(set(want) | set(have), key=lambda k: (k[0], k[1], k[2] or 0)):
+        if want.get(key) != have.get(key):
+            problems.append(
+                f"targeting {key}: {have.get(key)} instead of {want.get(key)} "
+                "(households in desil 1-4, covered, inclusion)"
+            )
+    return problems

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,14 +31,15 @@ def generate(job, progress) -> dict:
     if kind is None:
         raise JobError(_("Unknown report kind."))
     progress(5, _("Reading the data"))
-    document = kind.build(report.year, version.created_by, progress, job.params)
+    params = {key: value for key, value in job.params.items() if key != "version"}
+    document = kind.build(report.year, version.created_by, progress, params)
     digest = fingerprint(document)
     progress(60, _("Rendering the PDF"))
     from .rendering import render_pdf
 
     pdf, pages = render_pdf(document, draft=True)
     progress(95, _("Saving"))
-    name = kind.filename.format(key=report.kind, year=report.year)
+    name = kind.file_stem(report.year, report.scope)
     with transaction.atomic():
         locked = ReportVersion.objects.select_for_update().get(pk=version.pk)
         locked.file.save(f"{name}-v{locked.number}.pdf", ContentFile(pdf), save=False)
@@ -52,7 +52,7 @@ def generate(job, progress) -> dict:
         locked.save()
     return {
         "summary": _("%(pages)s pages, fingerprint %(fp)s") % {"pages": pages, "fp": digest[:12]},
-        "next_url": reverse("reports:report_detail", args=[report.kind, report.year]),
+        "next_url": report.get_absolute_url(),
         "next_label": _("Open the report"),
         "version": locked.pk,
         "fingerprint": digest,

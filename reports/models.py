@@ -1,6 +1,7 @@
 """Reports: the yearly LKjIP and other kinds (see reports/kinds.py).
 
-``Report`` is one kind for one year; every generation makes a ``ReportVersion`` (who, when, the
+``Report`` is one kind for one year and one scope (``""`` = the whole kind, e.g. every program;
+else the code of what the kind's parameter form chose, e.g. a program code); every generation makes a ``ReportVersion`` (who, when, the
 fingerprint of the data it was made from, the file). The Kepala Dinas approves one version: the
 report is then frozen (no further generation, no narrative change for that year). ``Narrative``
 holds the texts staff write per year and section, starting from editable templates.
@@ -18,6 +19,13 @@ from welfare.models import TimeStampedModel, VersionedModel
 class Report(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=40)
     year = models.PositiveSmallIntegerField(_("year"))
+    scope = models.CharField(
+        _("scope"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_("Empty: the whole kind (e.g. every program); else a program code"),
+    )
     approved_version = models.OneToOneField(
         "ReportVersion",
         on_delete=models.PROTECT,
@@ -40,9 +48,11 @@ class Report(TimeStampedModel):
     access = AccessPolicy(domain="reports", personal=False, tksk_visible=False)
 
     class Meta:
-        ordering = ["-year", "kind"]
+        ordering = ["-year", "kind", "scope"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "year"], name="report_kind_year_unique")
+            models.UniqueConstraint(
+                fields=["kind", "year", "scope"], name="report_kind_year_scope_unique"
+            )
         ]
         verbose_name = _("report")
         verbose_name_plural = _("reports")
@@ -51,7 +61,13 @@ class Report(TimeStampedModel):
         from .kinds import get_kind
 
         kind = get_kind(self.kind)
-        return f"{kind.label if kind else self.kind} {self.year}"
+        title = f"{kind.label if kind else self.kind} {self.year}"
+        return f"{title} - {self.scope}" if self.scope else title
+
+    def get_absolute_url(self) -> str:
+        from .kinds import detail_url
+
+        return detail_url(self.kind, self.year, self.scope)
 
     @property
     def is_frozen(self) -> bool:

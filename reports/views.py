@@ -20,7 +20,7 @@ from welfare.uploads import serve_file
 from . import selectors, services
 from .document import document_table, document_tables
 from .forms import GenerateForm, NarrativeForm, OpenReportForm
-from .kinds import get_kind, kinds
+from .kinds import detail_url, get_kind, kinds
 from .models import Report, ReportVersion
 from .narratives import SASARAN_PREFIX, section_keys, section_label, template_for
 from .tables import table_xlsx, tables_xlsx
@@ -38,6 +38,20 @@ def _year(value) -> int:
     if not 2000 <= year <= 2100:
         raise Http404(_("Unknown year."))
     return year
+
+
+def _raw_params(data, report_kind) -> dict:
+    """The kind's parameters (the fields of its ``params_form``) from a GET or POST; the
+    service validates them."""
+    if report_kind.params_form is None:
+        return {}
+    return {name: data.get(name, "") for name in report_kind.params_form.base_fields}
+
+
+def _params_forms(user) -> list[tuple]:
+    """(kind, unbound parameter form) for every kind that takes parameters: the reports page
+    shows a kind's form when that kind is chosen."""
+    return [(kind, kind.params_form(user=user)) for kind in kinds() if kind.params_form]
 
 
 @login_required
@@ -60,7 +74,13 @@ def report_list(request):
     return render(
         request,
         "reports/report_list.html",
-        {"reports": reports, "kinds": kinds(), "years": years, "form": form},
+        {
+            "reports": reports,
+            "kinds": kinds(),
+            "years": years,
+            "form": form,
+            "params_forms": _params_forms(request.user),
+        },
     )
 
 
@@ -72,7 +92,15 @@ def report_open(request):
     if not form.is_valid():
         messages.error(request, _("Choose a kind and a year between 2000 and 2100."))
         return redirect("reports:report_list")
-    return redirect("reports:report_detail", form.cleaned_data["kind"], form.cleaned_data["year"])
+    kind, year = form.cleaned_data["kind"], form.cleaned_data["year"]
+    try:
+        _params, scope = services.report_params(
+            actor=request.user, kind=kind, params=_raw_params(request.GET, get_kind(kind))
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reports:report_list")
+    return redirect(detail_url(kind, year, scope))
 
 
 @login_required
@@ -80,12 +108,27 @@ def report_open(request):
 def report_detail(request, kind, year):
     require(request.user, Domain.REPORTS, Action.VIEW)
     report_kind, year = _kind(kind), _year(year)
-    report = selectors.report_list(user=request.user).filter(kind=kind, year=year).first()
+    try:
+        params, scope = services.report_params(
+            actor=request.user, kind=kind, params=_raw_params(request.GET, report_kind)
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reports:report_list")
+    params_form = scope_label = None
+    if report_kind.params_form is not None:
+        params_form = report_kind.params_form(initial=params, user=request.user)
+        if scope:
+            choices = dict(params_form.fields[report_kind.scope_param].choices)
+            scope_label = choices.get(scope, scope)
+    report = (
+        selectors.report_list(user=request.user).filter(kind=kind, year=year, scope=scope).first()
+    )
     versions = list(selectors.version_list(user=request.user, report=report)) if report else []
     can_generate = has_permission(request.user, Domain.REPORTS, Action.ADD)
     problems = []
     if can_generate and not (report and report.is_frozen):
-        problems = services.report_check(actor=request.user, kind=kind, year=year)
+        problems = services.report_check(actor=request.user, kind=kind, year=year, params=params)
     latest = next((v for v in versions if v.status == ReportVersion.Status.DONE), None)
     tables = []
     if latest is not None:
@@ -97,6 +140,10 @@ def report_detail(request, kind, year):
         {
             "kind": report_kind,
             "year": year,
+            "scope": scope,
+            "scope_label": scope_label,
+            "params": params,
+            "params_form": params_form,
             "report": report,
             "versions": versions,
             "problems": problems,
@@ -114,20 +161,23 @@ def report_detail(request, kind, year):
 @require_POST
 def report_generate(request, kind, year):
     require(request.user, Domain.REPORTS, Action.ADD)
-    _kind(kind)
+    report_kind = _kind(kind)
     year = _year(year)
     form = GenerateForm(request.POST)
     allow_draft = form.is_valid() and form.cleaned_data["allow_draft"]
+    raw = _raw_params(request.POST, report_kind)
     try:
         version = services.report_generate(
-            actor=request.user, kind=kind, year=year, allow_draft=allow_draft
+            actor=request.user, kind=kind, year=year, allow_draft=allow_draft, params=raw
         )
     except services.CheckFailed as exc:
         messages.error(request, exc.messages[0])
-        return redirect("reports:report_detail", kind, year)
+        scope = raw.get(report_kind.scope_param, "") if report_kind.scope_param else ""
+        return redirect(detail_url(kind, year, scope))
     except ValidationError as exc:
+        # the parameters may be the bad input: back to the whole kind's page
         messages.error(request, " ".join(exc.messages))
-        return redirect("reports:report_detail", kind, year)
+        return redirect(detail_url(kind, year))
     return redirect("job_detail", version.job_id)
 
 
@@ -147,17 +197,19 @@ def version_download(request, pk):
 @require_safe
 def version_table(request, pk, key):
     require(request.user, Domain.REPORTS, Action.EXPORT)
-    version = access_object(request.user, ReportVersion.objects.all(), Action.VIEW, pk=pk)
+    version = access_object(
+        request.user, ReportVersion.objects.select_related("report"), Action.VIEW, pk=pk
+    )
+    report = version.report
+    scope = f"-{report.scope}" if report.scope else ""  # the program code
     if key == "semua":  # every table of the version, one sheet each
         tables = document_tables(version.snapshot or {})
         content = tables_xlsx(tables) if tables else None
-        name = f"tabel-{version.report.kind}-{version.report.year}-v{version.number}.xlsx"
+        name = f"tabel-{report.kind}-{report.year}{scope}-v{version.number}.xlsx"
     else:
         table = document_table(version.snapshot or {}, key)
         content = table_xlsx(table) if table else None
-        name = (
-            f"tabel-{table['number'] or table['key']}-{version.report.year}.xlsx" if table else ""
-        )
+        name = f"tabel-{table['number'] or table['key']}-{report.year}{scope}.xlsx" if table else ""
     if version.status != ReportVersion.Status.DONE or content is None:
         raise Http404(_("This table is not in the version."))
     response = HttpResponse(
@@ -180,7 +232,7 @@ def version_approve(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The report is approved; this version is frozen."))
-    return redirect("reports:report_detail", version.report.kind, version.report.year)
+    return redirect(version.report.get_absolute_url())
 
 
 def _sections(kind: str, year: int):
@@ -201,7 +253,9 @@ def narrative_list(request, kind, year):
         {"key": key, "label": section_label(key, names), "narrative": saved.get(key)}
         for key in keys
     ]
-    frozen = Report.objects.filter(kind=kind, year=year, approved_version__isnull=False).exists()
+    frozen = Report.objects.filter(
+        kind=kind, year=year, scope="", approved_version__isnull=False
+    ).exists()
     return render(
         request,
         "reports/narrative_list.html",

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from beneficiaries import services as registry
-from beneficiaries.models import Household, ImportBatch
+from beneficiaries.models import Household, ImportBatch, Person
 from programs import imports, selectors, services, summary, targeting
 from programs.models import (
     Disbursement,
@@ -497,23 +497,27 @@ def test_targeting_follows_a_member_moving_and_an_import(users, villages):
     # A registry import writes with SQL; its saved batch marks every kecamatan.
     Household.objects.filter(pk=other.pk).update(desil=6)
     ImportBatch.objects.create(file_name="dtsen.csv", created_by=admin, status="committed")
-    assert TargetingStale.objects.filter(district=None).exists()
+    assert TargetingStale.objects.filter(village=None).exists()
     assert_targeting_true(admin, [program])
 
 
 @pytest.mark.django_db
-def test_targeting_refresh_touches_only_the_kecamatan_marked(users, villages, program):
-    a1, _a2, b1 = villages
+def test_targeting_refresh_touches_only_the_desa_marked(users, villages, program):
+    a1, a2, b1 = villages
     selectors.targeting_by_district(user=users["admin"])  # everything fresh
     make_household(a1, desil=2)
-    assert set(TargetingStale.objects.values_list("district_id", flat=True)) == {a1.district_id}
-    # A figure of B spoiled on purpose: refreshing A must leave it as it is.
-    TargetingSummary.objects.filter(district_id=b1.district_id, program=None).update(inclusion=99)
+    assert set(TargetingStale.objects.values_list("village_id", flat=True)) == {a1.code}
+    # Figures of A2 (same kecamatan) and B spoiled on purpose: refreshing A1 must leave them.
+    for village in (a2, b1):
+        TargetingSummary.objects.filter(village=village, program=None).update(inclusion=99)
     rows = {r.code: r for r in selectors.targeting_by_district(user=users["admin"])}
     assert not TargetingStale.objects.exists()
+    live = live_targeting(users["admin"])
     assert rows[b1.district_id].inclusion == 99
-    assert rows[a1.district_id].exclusion == live_targeting(users["admin"])[a1.district_id][0]
-    # Nothing marked: one query to know it, one to read.
+    # Kecamatan A = A1 recomputed + A2 as it was (the desa rows are summed when read).
+    assert rows[a1.district_id].inclusion == 99 + live[a1.district_id][1] == 99
+    assert rows[a1.district_id].exclusion == live[a1.district_id][0]
+    # Nothing marked: one query to know it, one per sum read.
     with CaptureQueriesContext(connection) as queries:
         selectors.targeting_by_district(user=users["admin"])
     assert len(queries.captured_queries) <= 4
@@ -533,3 +537,179 @@ def test_targeting_for_api_clients_counts_and_suppression(users, api_for, villag
     assert rows[a1.district_id]["exclusion"] == live[a1.district_id][0] >= 5
     assert rows[b1.district_id]["exclusion"] is None and live[b1.district_id][0] == 1
     assert targeting.figures()[b1.district_id][0] == 1
+
+
+def expected_desa_rows() -> dict:
+    """{(kecamatan, desa, program or None): (households, covered, inclusion)} computed in Python
+    from the rows, with the definitions of ``selectors.possible_exclusion`` /
+    ``possible_inclusion``: a household counts in its own desa, an enrollment in its own."""
+    households = {h.pk: h for h in Household._base_manager.all()}
+    member_of = dict(Person._base_manager.values_list("pk", "household_id"))
+    poor = {
+        pk
+        for pk, h in households.items()
+        if h.status == "aktif" and h.deleted_at is None and h.desil and 1 <= h.desil <= 4
+    }
+    poor_per_desa = Counter((households[pk].district_id, households[pk].village_id) for pk in poor)
+    covered = defaultdict(set)  # (kecamatan, desa, program or None) -> households
+    inclusion = Counter()
+    for e in Enrollment.objects.all():
+        home = e.household_id or member_of.get(e.person_id)
+        if e.status in targeting.COVERING and home in poor:
+            desa = (households[home].district_id, households[home].village_id)
+            covered[(*desa, e.program_id)].add(home)
+            covered[(*desa, None)].add(home)
+        if e.status == "aktif" and home and 6 <= (households[home].desil or 0) <= 10:
+            inclusion[(e.district_id, e.village_id, e.program_id)] += 1
+            inclusion[(e.district_id, e.village_id, None)] += 1
+    keys = set(covered) | set(inclusion) | {(*desa, None) for desa in poor_per_desa}
+    return {
+        key: (poor_per_desa[key[:2]], len(covered[key]), inclusion[key])
+        for key in keys
+        if len(covered[key]) or inclusion[key] or key[2] is None
+    }
+
+
+def held_desa_rows() -> dict:
+    return {
+        (r.district_id, r.village_id, r.program_id): (r.households, r.covered, r.inclusion)
+        for r in TargetingSummary.objects.all()
+    }
+
+
+@pytest.mark.django_db
+def test_targeting_per_desa_follows_registry_and_enrollment_writes(users, villages, program):
+    """Each write marks only the desa whose figures it can change (its own, the one it left,
+    those of the enrollments concerned); the next read rewrites those desa alone, and every desa
+    row is then equal to a computation in Python (so no desa that changed was left unmarked)."""
+    admin, op = users["admin"], users["operator"]
+    a1, a2, b1 = villages
+    org = make_program("ORG", unit="person")
+    p1, p2 = make_household(a1, desil=2), make_household(a2, desil=3)
+    member = p1.members.get()
+    rich = make_household(b1, desil=8)
+    rich_enrollment = services.enrollment_create(
+        actor=users["kepala_bidang"],
+        program=program,
+        household=rich,
+        start_date=START,
+        status="aktif",
+        override_justification="Musyawarah desa menetapkan keluarga ini tetap menerima.",
+        **SK,
+    )
+    selectors.targeting_by_district(user=admin)  # everything fresh
+
+    def fresh(model, obj):
+        return model._base_manager.get(pk=obj.pk)
+
+    def step(write, marked):
+        write()
+        assert set(TargetingStale.objects.values_list("village_id", flat=True)) == {
+            v.code for v in marked
+        }
+        untouched = {
+            r.pk: (r.households, r.covered, r.inclusion)
+            for r in TargetingSummary.objects.exclude(village__in=marked)
+        }
+        assert_targeting_true(admin, [program, org])
+        assert not TargetingStale.objects.exists()
+        # The desa not marked were not rewritten (same rows), and every row is true.
+        assert {
+            r.pk: (r.households, r.covered, r.inclusion)
+            for r in TargetingSummary.objects.exclude(village__in=marked)
+        } == untouched
+        assert held_desa_rows() == expected_desa_rows()
+        assert targeting.differences() == []
+
+    def household(h, **data):
+        h = fresh(Household, h)
+        return lambda: registry.household_update(
+            actor=admin, household=h, version=h.version, data={"desil_date": START, **data}
+        )
+
+    def enroll():
+        enrollment = services.enrollment_create(
+            actor=admin, program=org, person=member, start_date=START
+        )
+        services.enrollment_transition(
+            actor=admin, enrollment=enrollment, version=enrollment.version, status="terverifikasi"
+        )
+
+    # Enrollment write: the member's enrollment covers p1 (both in A1).
+    step(enroll, {a1})
+    # Desil change: only the household's desa.
+    step(household(p2, desil=7), {a2})
+    # Moved to another desa of the kecamatan: the desa left and the new one (the member's
+    # enrollment stays in A1).
+    step(household(p1, village=a2), {a1, a2})
+    # Moved to another kecamatan.
+    step(household(p1, village=b1), {a2, b1, a1})
+    # Desil change of a household whose member is enrolled in another desa: both.
+    step(household(p1, desil=9), {b1, a1})
+    step(household(p1, desil=1), {b1, a1})
+
+    # An enrollment write in A1 whose covered household now lives in B1: both desa.
+    def activate():
+        enrollment = Enrollment.objects.get(person=member)
+        services.enrollment_transition(
+            actor=admin, enrollment=enrollment, version=enrollment.version, status="aktif", **SK
+        )
+
+    step(activate, {a1, b1})
+    assert expected_desa_rows()[(b1.district_id, b1.code, org.pk)][1] == 1
+
+    # A death (saved as the registry's person_update saves it; the factory's NIK would not pass
+    # its checks): nothing the targeting reads, the household keeps its status: nothing marked.
+    def die():
+        person = fresh(Person, member)
+        person.deceased, person.death_date = True, START
+        person.save()
+
+    step(die, set())
+    # Household status change: out of the desil 1-4 households of B1; the enrollment's desa too.
+    step(household(p1, status="pindah"), {b1, a1})
+    assert (b1.district_id, b1.code, org.pk) not in expected_desa_rows()
+    # Soft delete: its desa (no enrollment).
+    step(
+        lambda: registry.household_delete(
+            actor=admin, household=fresh(Household, p2), reason="Data ganda"
+        ),
+        {a2},
+    )
+    # Restored: its desa again.
+    step(lambda: registry.household_restore(actor=admin, household=fresh(Household, p2)), {a2})
+    # The rich household's enrollment ends: B1 loses its inclusion.
+    before = expected_desa_rows()[(b1.district_id, b1.code, None)][2]
+    step(
+        lambda: services.enrollment_transition(
+            actor=op,
+            enrollment=fresh(Enrollment, rich_enrollment),
+            version=fresh(Enrollment, rich_enrollment).version,
+            status="keluar",
+            exit_reason="pindah",
+            on=START,
+        ),
+        {b1},
+    )
+    assert expected_desa_rows()[(b1.district_id, b1.code, None)][2] == before - 1
+
+
+@pytest.mark.django_db
+def test_targeting_check_finds_damaged_desa_rows(users, villages, program):
+    a1, _a2, _b1 = villages
+    make_household(a1, desil=1)
+    selectors.targeting_by_district(user=users["admin"])
+    call_command("programs_refresh_figures", "--check")
+    # A desa row changed behind the application's back.
+    TargetingSummary.objects.filter(village=a1, program=program).update(covered=0)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="figures differ"):
+        call_command("programs_refresh_figures", "--check", stdout=out)
+    assert f"'{a1.code}', {program.pk})" in out.getvalue()
+    # The same desa marked out of date: the next read recomputes it, the check leaves it out.
+    targeting.mark([a1.code])
+    call_command("programs_refresh_figures", "--check")
+    TargetingStale.objects.all().delete()
+    call_command("programs_refresh_figures")
+    assert held_desa_rows() == expected_desa_rows()
+    call_command("programs_refresh_figures", "--check")

@@ -44,3 +44,28 @@ def test_generate_then_download(live_server, desk, regions):
         assert handle.read(5) == b"%PDF-"
     assert download.suggested_filename.startswith("LKjIP-2025-v1")
     assert violations == []
+
+
+def test_the_program_is_offered_when_the_program_statistics_kind_is_chosen(
+    live_server, desk, regions
+):
+    from .factories.programs import make_program
+
+    make_program("UJI")
+    user = make_user(Role.OPERATOR, username="op.statistik", bidang_code="linjamsos")
+    violations = []
+    desk.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    browser_login(desk, live_server, user.username, TEST_PASSWORD)
+    desk.goto(f"{live_server.url}/laporan/")
+    program = desk.locator("#id_program")
+    assert program.is_hidden()  # the LKjIP is chosen: it takes no program
+    desk.select_option("#id_kind", "program_stats")
+    assert program.is_visible()
+    desk.select_option("#id_program", "UJI")
+    desk.get_by_role("button", name="Buka").click()
+    desk.wait_for_url("**/laporan/program_stats/**?program=UJI")
+    assert "UJI - Program UJI" in desk.get_by_test_id("scope").inner_text()
+    assert violations == []

@@ -281,6 +281,7 @@ def test_cover_shows_the_agency_logo_and_it_counts_in_the_fingerprint(lebak, use
     html = render_html(document, draft=True)
     assert f'<img class="logo" src="{agency.logo.name}"' in html
     assert agency.name in html and "DRAFT" in html
+    assert "<h1>LAPORAN KINERJA</h1>" in html
     assert "DRAFT" not in render_html(document, draft=False).split("<body>", 1)[1][:200]
 
 

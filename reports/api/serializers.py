@@ -15,6 +15,15 @@ class GenerateSerializer(serializers.Serializer):
     allow_draft = serializers.BooleanField(
         default=False, help_text=_("Generate despite the problems found by the check (draft)")
     )
+    program = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=30,
+        help_text=_(
+            "program_stats only: the code of one program the caller may see (its own report); "
+            "empty or left out: every program. Refused for other kinds."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,6 +39,10 @@ class ProblemSerializer(serializers.Serializer):
 class ReportVersionSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(source="report.kind")
     year = serializers.IntegerField(source="report.year")
+    scope = serializers.CharField(
+        source="report.scope",
+        help_text=_("What the report covers: empty = the whole kind, else the program code"),
+    )
     status = serializers.SerializerMethodField()
     approved = serializers.SerializerMethodField()
     job = serializers.UUIDField(source="job_id", allow_null=True)
@@ -43,6 +56,7 @@ class ReportVersionSerializer(serializers.ModelSerializer):
             "id",
             "kind",
             "year",
+            "scope",
             "number",
             "status",
             "approved",

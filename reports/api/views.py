@@ -1,5 +1,6 @@
-"""``/api/v1/reports/``: start a generation (POST kind and year: a background job), then read
-its status and download the file from ``/api/v1/reports/{id}/``. API clients read only approved
+"""``/api/v1/reports/``: start a generation (POST kind and year, and for ``program_stats`` an
+optional ``program``: a background job), then read its status, scope and the file from
+``/api/v1/reports/{id}/``. API clients read only approved
 versions and start nothing (their role holds no ADD in the reports domain)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -37,25 +38,38 @@ class ReportViewSet(
 
     @extend_schema(
         request=GenerateSerializer,
-        responses={202: ReportVersionSerializer, 400: OpenApiResponse(description="problems")},
+        responses={
+            202: ReportVersionSerializer,
+            400: OpenApiResponse(
+                description=(
+                    "errors.problems: the check found errors and allow_draft is false; "
+                    "errors.program: an unknown program, one outside the caller's access, or "
+                    "a program given for a kind that takes none; errors.non_field_errors: the "
+                    "report is approved (frozen)"
+                )
+            ),
+        },
     )
     def create(self, request):
         serializer = GenerateSerializer(data=object_body(request))
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        params = {"program": data["program"]} if data.get("program") else {}
         try:
             version = services.report_generate(
                 actor=request.user,
                 kind=data["kind"],
                 year=data["year"],
                 allow_draft=data["allow_draft"],
+                params=params,
             )
         except services.CheckFailed as exc:
             raise ValidationError(
                 {"problems": [p.message for p in exc.problems], "detail": exc.messages}
             ) from exc
         except DjangoValidationError as exc:
-            raise ValidationError({"non_field_errors": exc.messages}) from exc
+            errors = exc.message_dict if hasattr(exc, "error_dict") else None
+            raise ValidationError(errors or {"non_field_errors": exc.messages}) from exc
         version = self.get_queryset().get(pk=version.pk)
         return Response(ReportVersionSerializer(version).data, status=status.HTTP_202_ACCEPTED)
 

@@ -7,9 +7,11 @@ from reports.models import Report, ReportVersion
 from reports.tables import TableData, num, text
 
 
-def finished_version(*, user, kind: str = "lkjip", year: int = 2025) -> ReportVersion:
+def finished_version(
+    *, user, kind: str = "lkjip", year: int = 2025, scope: str = ""
+) -> ReportVersion:
     """A done version whose snapshot holds one small table (no personal data)."""
-    report, _created = Report.objects.get_or_create(kind=kind, year=year)
+    report, _created = Report.objects.get_or_create(kind=kind, year=year, scope=scope)
     table = TableData(key="contoh", title="Tabel contoh", header=[[text("A"), text("B")]])
     table.number = "3.1"
     table.add(text("baris"), num(5))

@@ -1,7 +1,7 @@
 """manage.py programs_refresh_figures [--program CODE] [--check]: rebuild the figures the
-statistics read (``programs.summary``) and mark the targeting figures out of date
-(``programs.targeting``), after data was changed by SQL typed by hand; ``--check`` only says
-whether they are true."""
+statistics read (``programs.summary``) and the targeting figures (``programs.targeting``), after
+data was changed by SQL typed by hand; ``--check`` only says whether they are true (the targeting
+rows of the desa not marked out of date against ``targeting.compute()``)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -30,6 +30,9 @@ class Command(BaseCommand):
                 for program in programs
                 for problem in summary.differences(program.pk)
             ]
+            problems += targeting.differences(
+                list(programs.values_list("pk", flat=True)) if options["program"] else None
+            )
             for problem in problems[:50]:
                 self.stdout.write(problem)
             if problems:

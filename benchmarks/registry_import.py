@@ -15,6 +15,7 @@ runs of each list query. The machine is shared and noisy: read the ratios, not t
 
 import argparse
 import os
+import re
 import resource
 import statistics
 import sys
@@ -48,6 +49,20 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def backend_peak_mb() -> float:
+    """The peak resident memory of this connection's PostgreSQL backend (``VmHWM``, which counts
+    the pages of shared buffers it touched), 0 when /proc cannot be read."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), "VmHWM: 0 kB")
+    return int(line.split()[1]) / 1024
+
+
 def baseline_copy(path: Path) -> float:
     """COPY the same file into a temporary table of text columns: the floor for any import."""
     with path.open("rb") as handle:
@@ -63,6 +78,60 @@ def baseline_copy(path: Path) -> float:
             )
             cursor.execute("DROP TABLE bench_copy")
         return time.perf_counter() - started
+
+
+class PhaseClock:
+    """Where an import spends its time: wall time and CPU time of the database backend and of
+    this process between the import's progress steps (its phases), and the SQL statements that
+    took longest, named by their first words."""
+
+    def __init__(self):
+        self.pid = None
+        self.current = "start"
+        self.phases: list[tuple[str, float, float, float]] = []
+        self.statements: dict[str, float] = {}
+        self.mark = self._now()
+
+    def _now(self) -> tuple[float, float, float]:
+        return time.perf_counter(), self._backend_cpu(), time.process_time()
+
+    def _backend_cpu(self) -> float:
+        if self.pid is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.pid = cursor.fetchone()[0]
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def progress(self, _percent: int, message: str = "") -> None:
+        now = self._now()
+        wall, db, own = (a - b for a, b in zip(now, self.mark, strict=True))
+        self.phases.append((self.current, wall, db, own))
+        self.mark, self.current = now, str(message)
+
+    def execute(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            words = " ".join(re.sub(r"\s+", " ", sql).split(" ")[:8])[:70]
+            self.statements[words] = self.statements.get(words, 0) + time.perf_counter() - started
+
+    def report(self) -> None:
+        """Print the phases (the last one ends after the commit) and the slowest statements."""
+        self.progress(100, "end")
+        print(f"    {'phase':<50} {'wall':>7} {'db cpu':>7} {'py cpu':>7}")
+        for name, wall, db, own in self.phases:
+            print(f"    {name:<50} {wall:6.1f}s {db:6.1f}s {own:6.1f}s")
+        total = [sum(phase[i] for phase in self.phases) for i in (1, 2, 3)]
+        print(f"    {'total':<50} {total[0]:6.1f}s {total[1]:6.1f}s {total[2]:6.1f}s")
+        slow = sorted(self.statements.items(), key=lambda item: -item[1])[:12]
+        for words, seconds in slow:
+            if seconds >= 0.3:
+                print(f"      sql {seconds:6.1f} s  {words}")
 
 
 def empty_registry() -> None:
@@ -113,6 +182,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the registry that is there")
+    parser.add_argument("--no-lists", action="store_true", help="time the imports only")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("This benchmark measures the PostgreSQL path; set DATABASE_URL.")
@@ -133,14 +203,16 @@ def main() -> int:
         empty_registry()
     before = peak_mb()
     for label in ("first import (all new)", "second import (same file)"):
+        clock = PhaseClock()
         started = time.perf_counter()
-        with args.path.open("rb") as handle:
+        with args.path.open("rb") as handle, connection.execute_wrapper(clock.execute):
             batch = run_import(
                 file=handle,
                 actor=user,
                 file_name=args.path.name,
                 commit=True,
                 mode=ImportBatch.Mode.ALL_OR_NOTHING,
+                progress=clock.progress,
             )
         seconds = time.perf_counter() - started
         print(
@@ -150,11 +222,14 @@ def main() -> int:
             f"households +{batch.households_created}/~{batch.households_updated} "
             f"persons +{batch.persons_created}/~{batch.persons_updated}"
         )
+        clock.report()
     print(f"peak memory of this process: {peak_mb():.0f} MB (before the imports {before:.0f} MB)")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE beneficiaries_person")
-        cursor.execute("ANALYZE beneficiaries_household")
-    list_timings(user)
+    print(f"peak memory of its PostgreSQL backend: {backend_peak_mb():.0f} MB (VmHWM)")
+    if not args.no_lists:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE beneficiaries_person")
+            cursor.execute("ANALYZE beneficiaries_household")
+        list_timings(user)
     print("load average at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     return 0
 

@@ -10,7 +10,10 @@ Steps, each bounded in time:
    its name must contain ``bench``) is created when missing and migrated;
 2. the demo (users, field work, performance) is seeded, and the registry is filled set-based
    with 312,000 households and 1.2 million persons over Lebak's 345 real villages
-   (``benchmarks/registry_data.py``; skipped when already there);
+   (``benchmarks/registry_data.py``; skipped when already there), and the national programs at
+   Lebak size are drawn from it (``benchmarks/programs_data.py``: PKH 73,000 KPM, BPNT 70,000,
+   ASPD, ASLUT, the district's disability aid; about 1.1 million disbursements), their figures
+   built (``programs_refresh_figures``) and checked against the data;
 3. gunicorn serves the production settings with ``--workers`` sync workers on a free loopback
    port;
 4. locust runs headless (``benchmarks/locustfile.py``) with ``--users`` users spawned at
@@ -36,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -77,7 +81,8 @@ def ensure_database(url: str) -> None:
 
 
 def prepare(env: dict, *, households: int, persons: int) -> None:
-    """Migrate, seed the demo, fill the registry (in a child process: Django set up there)."""
+    """Migrate, seed the demo, fill the registry and the programs, build the program figures
+    (in a child process: Django set up there)."""
     code = f"""
 import django, time
 django.setup()
@@ -85,8 +90,19 @@ from django.core.management import call_command
 started = time.perf_counter()
 call_command("migrate", "--noinput", verbosity=0)
 call_command("seed_demo")
-from benchmarks.registry_data import fill_regency
+from django.db import connection
+from django.utils import timezone
+from benchmarks.programs_data import fill_programs
+from benchmarks.registry_data import BULK_NOTE, fill_regency
 fill_regency("36.02", households={households}, persons={persons})
+if fill_programs(year=timezone.localdate().year, rows=f"notes = '{{BULK_NOTE}}'"):
+    call_command("programs_refresh_figures")
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE programs_enrollment, programs_disbursement,"
+                    " programs_enrollmentsummary, programs_disbursementsummary")
+from programs import targeting
+targeting.refresh_stale()  # what a migration marked out of date, before the run, not in it
+call_command("programs_refresh_figures", "--check")
 print(f"prepared in {{time.perf_counter() - started:.0f}} s", flush=True)
 """
     subprocess.run([sys.executable, "-c", code], cwd=BASE, env=env, check=True, timeout=3600)
@@ -110,6 +126,29 @@ for user in User.objects.filter(is_active=True, username__in=json.loads(sys.argv
     sessions[user.username] = store.session_key
 print(json.dumps(sessions))
 """
+
+
+SAMPLES_CODE = """
+import json, django
+django.setup()
+from benchmarks.load_samples import draw_samples
+print(json.dumps(draw_samples()))
+"""
+
+
+def draw_samples(env: dict) -> dict:
+    """The NIK, names, households and kecamatan the users type and open
+    (``benchmarks/load_samples.py``)."""
+    out = subprocess.run(
+        [sys.executable, "-c", SAMPLES_CODE],
+        cwd=BASE,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def make_sessions(env: dict, usernames: list[str]) -> dict[str, str]:
@@ -256,11 +295,22 @@ def main() -> int:
     sessions_file.write_text(
         json.dumps(make_sessions(env, [*STAFF_ACCOUNTS, *TKSK_ACCOUNTS])), encoding="utf-8"
     )
+    samples_file = args.out / "samples.json"
+    samples_file.write_text(json.dumps(draw_samples(env)), encoding="utf-8")
     try:
         wait_for(f"{host}/api/v1/health/live/")
         for _ in range(args.workers * 2):  # every worker has loaded the app
             wait_for(f"{host}/akun/masuk/")
         login_seconds = statistics.median(time_login(host, "kadis") for _ in range(3))
+        loads: list[float] = []
+        stop_sampling = threading.Event()
+
+        def sample_load() -> None:  # the 1-minute load average every 5 s of the run
+            while not stop_sampling.wait(5):
+                loads.append(os.getloadavg()[0])
+
+        sampler = threading.Thread(target=sample_load, daemon=True)
+        sampler.start()
         started = time.monotonic()
         result = subprocess.run(
             [
@@ -290,6 +340,7 @@ def main() -> int:
             env={
                 **env,
                 "LOAD_SESSIONS_FILE": str(sessions_file),
+                "LOAD_SAMPLES_FILE": str(samples_file),
                 "LOAD_API_TOKEN": API_TOKEN,
                 "LOAD_KINDS_FILE": str(args.out / "kinds.json"),
                 "LOAD_WAIT": args.wait,
@@ -297,6 +348,8 @@ def main() -> int:
             timeout=args.run_time + 180,
         )
         elapsed = time.monotonic() - started
+        stop_sampling.set()
+        load_at_end = os.getloadavg()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -307,12 +360,20 @@ def main() -> int:
 
     kinds = json.loads((args.out / "kinds.json").read_text(encoding="utf-8"))
     seconds = kinds.pop("_seconds", None) or elapsed
-    rows = [row for row in read_stats(prefix) if row["Name"] not in ("Aggregated", "discovery")]
+    rows = sorted(
+        (row for row in read_stats(prefix) if row["Name"] != "Aggregated"),
+        key=lambda row: -float(row["50%"] or 0),
+    )
     report = markdown(kinds, rows, seconds)
     (args.out / "report.md").write_text(report + "\n", encoding="utf-8")
     print(
         f"\n{args.users} users, {seconds:.0f} s of load, think time {args.wait} s, "
-        f"{args.workers} gunicorn workers; one log-in on the idle server: {login_seconds:.2f} s\n"
+        f"{args.workers} gunicorn workers; one log-in on the idle server: {login_seconds:.2f} s"
+    )
+    print(
+        f"load average during the run (1 min, every 5 s): mean {statistics.mean(loads or [0]):.2f},"
+        f" max {max(loads or [0]):.2f}; at the end {load_at_end[0]:.2f} / {load_at_end[1]:.2f} /"
+        f" {load_at_end[2]:.2f} (1/5/15 min), {os.cpu_count()} cores\n"
     )
     print(report)
     failures = sum(k["failures"] for k in kinds.values())

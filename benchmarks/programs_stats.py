@@ -8,7 +8,8 @@ Lebak size, against a plain SQL aggregate on the same rows (the baseline), in th
 The database name must contain ``bench``: its registry and program tables are emptied. The
 data is built set-based on PostgreSQL (``INSERT ... SELECT generate_series``) straight into the
 beneficiaries and programs tables (it does not depend on the registry's own generator):
-312,000 households and 1.2 million persons over Lebak's 345 desa; PKH 73,000 KPM in 4 tahap,
+312,000 households and 1.2 million persons over Lebak's 345 desa; then the programs
+(``benchmarks/programs_data.py``, which the load test uses too): PKH 73,000 KPM in 4 tahap,
 BPNT 70,000 KPM in 12 monthly stages, and ASPD, ASLUT and the district's disability cash aid in
 thousands; about 1.2 million disbursements, 95 % paid. The figures the statistics read
 (``programs.summary``, ``programs.targeting``) are then built from them, timed, and checked
@@ -44,7 +45,8 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.access import Role  # noqa: E402
-from accounts.models import Bidang, User  # noqa: E402
+from accounts.models import User  # noqa: E402
+from benchmarks.programs_data import fill_programs  # noqa: E402
 from beneficiaries.models import Household  # noqa: E402
 from programs import selectors, services, summary, targeting  # noqa: E402
 from programs.models import Disbursement, Enrollment, Program, Stage, TargetingStale  # noqa: E402
@@ -52,14 +54,6 @@ from regions.models import Village  # noqa: E402
 from regions.services import regions_load  # noqa: E402
 
 YEAR = timezone.localdate().year
-# code, unit, stages, recipients, amount
-PROGRAMS = [
-    ("PKH", "household", 4, 73000, 750000),
-    ("BPNT", "household", 12, 70000, 200000),
-    ("ASPD", "person", 1, 3000, 3000000),
-    ("ASLUT", "person", 2, 5000, 1200000),
-    ("BSPD-KAB", "person", 2, 4200, 900000),
-]
 
 
 def run(sql: str, params=()) -> int:
@@ -114,69 +108,7 @@ def build(households: int, persons: int) -> None:
         """,
         [households, persons, households],
     )
-    bidang = Bidang.objects.get(code="linjamsos")
-    offset = 0
-    for code, unit, stages, recipients, amount in PROGRAMS:
-        program = Program.objects.create(
-            code=code,
-            name=code,
-            level="nasional",
-            funding="apbn",
-            bidang=bidang,
-            unit=unit,
-            benefit="tunai",
-            amount_per_stage=amount,
-            schedule="tahap",
-            stages_per_year=stages,
-            max_desil=4 if unit == "household" else None,
-        )
-        for number in range(1, stages + 1):
-            Stage.objects.create(program=program, year=YEAR, number=number, name=f"Tahap {number}")
-        table = "beneficiaries_household" if unit == "household" else "beneficiaries_person"
-        column = "household_id" if unit == "household" else "person_id"
-        where = (
-            "desil <= 4" if unit == "household" else "disability_severity = 'berat' OR id %% 97 = 0"
-        )
-        run(
-            f"""
-            INSERT INTO programs_enrollment (program_id, {column}, district_id, village_id,
-                start_date, end_date, status, decree_number, decree_date, exit_reason,
-                exit_date, exit_note, override_justification, override_failures, version,
-                created_at, updated_at)
-            SELECT %s, t.id, t.district_id, t.village_id, DATE '{YEAR}-01-02', NULL,
-                CASE WHEN t.id %% 50 = 0 THEN 'usulan' WHEN t.id %% 61 = 0 THEN 'keluar'
-                     ELSE 'aktif' END,
-                'SK', DATE '{YEAR}-01-02', '', NULL, '', '', '[]', 1, now(), now()
-            FROM (SELECT * FROM {table} WHERE {where} ORDER BY id OFFSET %s LIMIT %s) t
-            """,
-            [program.pk, offset if unit == "household" else 0, recipients],
-        )
-        offset += 20000 if unit == "household" else 0
-        run(
-            f"""
-            INSERT INTO programs_programquota (program_id, year, district_id, village_id, quota)
-            SELECT %s, {YEAR}, district_id, NULL, count(*) + 10
-            FROM programs_enrollment WHERE program_id = %s GROUP BY district_id
-            """,
-            [program.pk, program.pk],
-        )
-        run(
-            """
-            INSERT INTO programs_disbursement (enrollment_id, stage_id, program_id, year,
-                district_id, village_id, planned_amount, paid_amount, paid_on, channel, status,
-                reason, reference, import_batch, created_at, updated_at)
-            SELECT e.id, s.id, e.program_id, s.year, e.district_id, e.village_id, %s,
-                CASE WHEN (e.id + s.number) %% 20 = 0 THEN 0 ELSE %s END,
-                CASE WHEN (e.id + s.number) %% 20 = 0 THEN NULL ELSE DATE '2026-06-01' END,
-                'bank',
-                CASE WHEN (e.id + s.number) %% 20 = 0 THEN 'gagal' ELSE 'disalurkan' END,
-                CASE WHEN (e.id + s.number) %% 20 = 0 THEN 'Rekening tidak aktif' ELSE '' END,
-                '', '', now(), now()
-            FROM programs_enrollment e JOIN programs_stage s ON s.program_id = e.program_id
-            WHERE e.program_id = %s AND e.status IN ('aktif', 'keluar')
-            """,
-            [amount, amount, program.pk],
-        )
+    fill_programs(year=YEAR)
     run("VACUUM ANALYZE")
     build_figures()
     counts = {

@@ -620,7 +620,7 @@ def dashboard_panel(request) -> str | None:
     user = request.user
     if not has_permission(user, Domain.REGISTRY, Action.VIEW) or is_api_client(user):
         return None
-    counts = selectors.ppks_counts(user=user)
+    counts = selectors.ppks_by_category(user=user)
     context = {
         "households": selectors.household_list(user=user).count(),
         "persons": selectors.person_list(user=user).count(),

@@ -19,8 +19,11 @@ from django.contrib.sessions.backends.db import SessionStore
 from rest_framework.authtoken.models import Token
 
 from benchmarks.load_accounts import STAFF_ACCOUNTS, TKSK_ACCOUNTS
+from benchmarks.load_samples import draw_samples
 
 from .factories.performance import small_plan
+from .factories.programs import make_household, place
+from .test_programs_stats import world  # noqa: F401  (fixture: a program with figures)
 
 BASE = Path(__file__).resolve().parent.parent
 
@@ -41,8 +44,16 @@ def _session(user) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_locustfile_runs_without_failures(live_server, users, tmp_path):
+def test_locustfile_runs_without_failures(live_server, users, world, tmp_path):  # noqa: F811
     small_plan()
+    household = make_household(
+        world["a1"],
+        members=(("kepala", 45, "L", ""), ("pasangan", 40, "P", ""), ("anak", 9, "P", "")),
+    )
+    place("fakir_miskin", household=household)
+    samples = draw_samples()
+    assert samples["programs"] == ["UJI"] and samples["people"], samples
+    (tmp_path / "samples.json").write_text(json.dumps(samples), encoding="utf-8")
     staff, tksk = _session(users["kepala_dinas"]), _session(users["tksk"])
     sessions = {
         **dict.fromkeys(STAFF_ACCOUNTS, staff),
@@ -54,6 +65,7 @@ def test_locustfile_runs_without_failures(live_server, users, tmp_path):
     env = {
         **os.environ,
         "LOAD_SESSIONS_FILE": str(tmp_path / "sessions.json"),
+        "LOAD_SAMPLES_FILE": str(tmp_path / "samples.json"),
         "LOAD_API_TOKEN": token,
         "LOAD_KINDS_FILE": str(kinds_file),
         "LOAD_WAIT": "0.1,0.3",

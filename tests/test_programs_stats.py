@@ -243,3 +243,28 @@ def test_stats_query_count(world, users, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         selectors.realization_by_area(program=world["program"], year=YEAR, group_by="village")
     assert Enrollment.objects.count() == 8
+
+
+def test_an_area_whose_recipients_all_left_counts_zero_active(users, district_a, village_a):
+    """A kecamatan with enrollments but none active (all exited): its active count is 0, not
+    an error (the sum over no active row is NULL)."""
+    op = users["operator"]
+    program = make_program()
+    enrollment = services.enrollment_create(
+        actor=op, program=program, household=make_household(village_a), start_date=START, **SK
+    )
+    services.enrollment_transition(
+        actor=op,
+        enrollment=enrollment,
+        version=enrollment.version,
+        status="keluar",
+        exit_reason="pindah",
+        on=START,
+    )
+    for group_by in ("district", "village"):
+        stats = selectors.program_stats(
+            user=users["kepala_dinas"], program=program, year=YEAR, group_by=group_by
+        )
+        row = next(r for r in stats.rows if r.enrolled)
+        assert (row.enrolled, row.active) == (1, 0)
+        assert (stats.total.enrolled, stats.total.active) == (1, 0)

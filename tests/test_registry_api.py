@@ -5,6 +5,8 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from beneficiaries import selectors, services
@@ -107,6 +109,28 @@ def test_api_client_gets_no_rows_and_suppressed_counts(api_for, users, placed, d
     assert {row["band"]: row["count"] for row in full["by_age_band"]}["60+"] == 8
     assert {row["sex"]: row["count"] for row in full["by_sex"]} == {"L": 5, "P": 3}
     assert client.get("/api/v1/stats/ppks/", {"category": "nope"}).status_code == 400
+
+
+def test_ppks_counts_every_dimension_in_one_aggregate(users, placed, village_a, village_b):
+    """Each dimension adds up to the total (desil and desa of a person's placement are its
+    household's), from one aggregate over the placements whatever the number of dimensions."""
+    with CaptureQueriesContext(connection) as queries:
+        stats = selectors.ppks_counts(user=users["kepala_dinas"])
+    assert stats["total"] == 9
+    assert {row["desil"]: row["count"] for row in stats["by_desil"]} == {1: 7, 3: 2}
+    assert {row["code"]: row["count"] for row in stats["by_village"]} == {
+        village_a.code: 7,
+        village_b.code: 2,
+    }
+    assert sum(row["count"] for row in stats["by_district"]) == 9
+    assert sum(row["count"] for row in stats["by_sex"]) == 8  # persons only
+    assert [row["band"] for row in stats["by_age_band"]] == ["0-5", "6-18", "19-59", "60+"]
+    placement_reads = [q for q in queries.captured_queries if "categoryplacement" in q["sql"]]
+    assert len(placement_reads) == 1, [q["sql"][:200] for q in placement_reads]
+    # The home dashboard's panel reads only the total and the categories, the same figures.
+    for user in (users["kepala_dinas"], users["api_client"], users["tksk"]):
+        full, light = selectors.ppks_counts(user=user), selectors.ppks_by_category(user=user)
+        assert (light["total"], light["by_category"]) == (full["total"], full["by_category"])
 
 
 def test_stats_are_scoped_for_a_tksk(api_for, users, placed, district_a):

@@ -1,6 +1,6 @@
 """Load test: 50 concurrent users against gunicorn on PostgreSQL with a Lebak-sized registry.
 
-    .venv/bin/pip install -e ".[load]"           # locust
+    make install                                  # locust comes with the test tools
     .venv/bin/python benchmarks/load_test.py      # set-up, seed, serve, run, report, stop
     .venv/bin/python benchmarks/load_test.py --users 50 --run-time 120 --workers 4
 

@@ -1,11 +1,9 @@
 """The load test's locustfile runs against a live server for a few seconds with a few users,
 with no failed request (the real run is benchmarks/load_test.py: 50 users, minutes, not a test).
 
-Skipped when locust is not installed (it is in the optional ``load`` dependency group:
-``pip install -e ".[load]"``). Locust runs in its own process: it patches the standard library
-with gevent, which must not happen inside the test process."""
+locust comes with the test tools (the "test" dependency group). It runs in its own process: it
+patches the standard library with gevent, which must not happen inside the test process."""
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -26,11 +24,6 @@ from .factories.programs import make_household, place
 from .test_programs_stats import world  # noqa: F401  (fixture: a program with figures)
 
 BASE = Path(__file__).resolve().parent.parent
-
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("locust") is None,
-    reason='locust is not installed (pip install -e ".[load]")',
-)
 
 
 def _session(user) -> str:

@@ -136,11 +136,11 @@ print(json.dumps(draw_samples()))
 """
 
 
-def draw_samples(env: dict) -> dict:
-    """The NIK, names, households and kecamatan the users type and open
-    (``benchmarks/load_samples.py``)."""
+def _django_json(env: dict, code: str, *args: str):
+    """Run ``code`` in a fresh Python process of the project (Django set up by ``code``) and
+    read the JSON it prints last."""
     out = subprocess.run(
-        [sys.executable, "-c", SAMPLES_CODE],
+        [sys.executable, "-c", code, *args],
         cwd=BASE,
         env=env,
         check=True,
@@ -149,21 +149,18 @@ def draw_samples(env: dict) -> dict:
         timeout=300,
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def draw_samples(env: dict) -> dict:
+    """The NIK, names, households and kecamatan the users type and open
+    (``benchmarks/load_samples.py``)."""
+    return _django_json(env, SAMPLES_CODE)
 
 
 def make_sessions(env: dict, usernames: list[str]) -> dict[str, str]:
     """Sessions made directly (as a log-in would): 50 log-ins at once would measure password
     hashing (PBKDF2, deliberately slow) instead of the pages; one log-in is timed apart."""
-    out = subprocess.run(
-        [sys.executable, "-c", SESSIONS_CODE, json.dumps(usernames)],
-        cwd=BASE,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return _django_json(env, SESSIONS_CODE, json.dumps(usernames))
 
 
 def time_login(host: str, username: str) -> float:

@@ -320,6 +320,8 @@ def test_bulk_load_rebuilds_every_index_and_key_and_still_upserts(users, village
 
     tables = ("beneficiaries_person", "beneficiaries_household", "beneficiaries_desilrecord")
     before = {table: _schema(table) for table in tables}
+    # the name search's trigram index is among them (it is created by raw SQL)
+    assert "person_name_trgm" in dict(before["beneficiaries_person"][0])
     admin = users["admin"]
     _run(_csv(_families(village_a, count=1)), admin)  # 1 household, 2 persons (not bulk)
     monkeypatch.setattr(importer, "BULK_LOAD_MIN_ROWS", 2)

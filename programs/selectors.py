@@ -461,9 +461,9 @@ def _program_filter(program: Program | None) -> Q:
 
 def possible_exclusion(*, user, program: Program | None = None) -> QuerySet[Household]:
     """Active households in desil 1-4 with no current enrollment (in ``program``, or in any
-    program): possibly left out. A household counts as covered when it or one of its members
-    holds an enrollment in aktif, ditangguhkan or terverifikasi (``programs.targeting`` keeps
-    the counts per kecamatan with the same definition)."""
+    program): possibly left out. A household counts as covered when it, one of its members or
+    a KUBE group it is a member of holds an enrollment in aktif, ditangguhkan or terverifikasi
+    (``programs.targeting`` keeps the counts per kecamatan with the same definition)."""
     covered = Enrollment.objects.filter(
         _program_filter(program),
         status__in=(
@@ -480,6 +480,11 @@ def possible_exclusion(*, user, program: Program | None = None) -> QuerySet[Hous
     ).exclude(
         Exists(covered.filter(household=OuterRef("pk")))
         | Exists(covered.filter(person__household=OuterRef("pk")))
+        | Exists(
+            covered.filter(
+                group__members__household=OuterRef("pk"), group__members__left_on__isnull=True
+            )
+        )
     )
     return restrict(queryset.select_related("district", "village"), user, Action.VIEW)
 

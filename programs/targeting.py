@@ -3,8 +3,8 @@ rows instead of joining the registry's 312,000 households with the enrollments, 
 makes only its desa out of date.
 
 * *possible exclusion*: active, not deleted households in desil 1-4 that no current enrollment
-  covers (aktif, ditangguhkan or terverifikasi, of the household itself or of one of its
-  members), in a program or in any program;
+  covers (aktif, ditangguhkan or terverifikasi, of the household itself, of one of its members
+  or of a KUBE group it is a member of), in a program or in any program;
 * *possible inclusion*: active enrollments whose household (the person's household for a
   person program) is in desil 6-10, per kecamatan of the enrollment.
 
@@ -23,7 +23,8 @@ import: about a second), then reads. Marked out of date, in the writer's transac
   household created or deleted, or whose desil, status, deletion or desa changed (its desa
   before and after, and the desa of the enrollments of the household and its members); a
   person who changed household (both households, their enrollments'); a registry import saved
-  (``ImportBatch`` committed: all).
+  (``ImportBatch`` committed: all);
+* by the KUBE groups: a member joining or leaving (the member household's desa).
 
 ``manage.py programs_refresh_figures`` marks everything out of date (after SQL typed by hand);
 ``--check`` compares the rows not marked with ``compute()`` (``differences()``). The lists
@@ -84,6 +85,7 @@ def mark_enrollments(program_id: int, village_ids: Iterable | None) -> None:
     marks = _placeholders(villages)
     m = _models()
     enrollment, household = m.Enrollment._meta.db_table, "beneficiaries_household"
+    member = m.KubeMember._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -99,9 +101,14 @@ def mark_enrollments(program_id: int, village_ids: Iterable | None) -> None:
                 JOIN beneficiaries_person p ON p.id = e.person_id
                 JOIN {household} h ON h.id = p.household_id
                 WHERE e.program_id = %s AND e.village_id IN ({marks})
+                UNION
+                SELECT h.village_id FROM {enrollment} e
+                JOIN {member} km ON km.group_id = e.group_id AND km.left_on IS NULL
+                JOIN {household} h ON h.id = km.household_id
+                WHERE e.program_id = %s AND e.village_id IN ({marks})
             ) t
             """,  # noqa: S608 (table names from the models, values as parameters)
-            [*villages, program_id, *villages, program_id, *villages],
+            [*villages, program_id, *villages, program_id, *villages, program_id, *villages],
         )
 
 
@@ -137,6 +144,12 @@ def mark_enrollment_deleted(enrollment) -> None:
             Person._base_manager.filter(pk=enrollment.person_id).values_list(
                 "household_id", flat=True
             )
+        )
+    if enrollment.group_id:
+        households |= set(
+            _models()
+            .KubeMember.objects.filter(group_id=enrollment.group_id)
+            .values_list("household_id", flat=True)
         )
     mark(_household_villages(households) | {enrollment.village_id})
 
@@ -181,6 +194,19 @@ def _person_saved(sender, instance, created=False, **kwargs) -> None:
     mark(_household_villages([before, instance.household_id]))
 
 
+def _member_changed(sender, instance, raw=False, **kwargs) -> None:
+    """A KUBE member joined, left or was removed: the household's coverage may change."""
+    if raw:
+        return
+    from beneficiaries.models import Household
+
+    mark(
+        Household._base_manager.filter(pk=instance.household_id).values_list(
+            "village_id", flat=True
+        )
+    )
+
+
 def _import_saved(sender, instance, **kwargs) -> None:
     if instance.status == sender.Status.COMMITTED:
         mark(None)
@@ -198,6 +224,9 @@ def connect() -> None:
     pre_save.connect(_person_before, sender=Person, dispatch_uid="targeting-person-before")
     post_save.connect(_person_saved, sender=Person, dispatch_uid="targeting-person-saved")
     post_save.connect(_import_saved, sender=ImportBatch, dispatch_uid="targeting-import")
+    member = _models().KubeMember
+    post_save.connect(_member_changed, sender=member, dispatch_uid="targeting-member-saved")
+    post_delete.connect(_member_changed, sender=member, dispatch_uid="targeting-member-del")
 
 
 # --- Recomputing -------------------------------------------------------------------------------
@@ -264,6 +293,7 @@ def compute(villages: set | None = None) -> dict[tuple, list[int]]:
     counts in its own desa, an enrollment in the enrollment's desa."""
     m = _models()
     enrollment, household = m.Enrollment._meta.db_table, "beneficiaries_household"
+    member = m.KubeMember._meta.db_table
     low, high = EXCLUSION_DESIL
     poor = f"h.status = 'aktif' AND h.deleted_at IS NULL AND h.desil >= {low} AND h.desil <= {high}"
     covering = _placeholders(COVERING)
@@ -284,7 +314,8 @@ def compute(villages: set | None = None) -> dict[tuple, list[int]]:
             h_params,
         )
         poor_counts = {(district, village): n for district, village, n in cursor.fetchall()}
-        # Covered households: by their own enrollment or a member's; (household, program) once.
+        # Covered households: by their own enrollment, a member's or their KUBE group's;
+        # (household, program) once.
         cursor.execute(
             f"""
             WITH covered AS (
@@ -297,6 +328,12 @@ def compute(villages: set | None = None) -> dict[tuple, list[int]]:
                 JOIN beneficiaries_person p ON p.id = e.person_id
                 JOIN {household} h ON h.id = p.household_id
                 WHERE {poor}{h_in} AND e.status IN ({covering})
+                UNION
+                SELECT h.district_id, h.village_id, h.id, e.program_id
+                FROM {enrollment} e
+                JOIN {member} km ON km.group_id = e.group_id AND km.left_on IS NULL
+                JOIN {household} h ON h.id = km.household_id
+                WHERE {poor}{h_in} AND e.status IN ({covering})
             )
             SELECT district_id, village_id, program_id, COUNT(*) FROM covered
             GROUP BY district_id, village_id, program_id
@@ -304,7 +341,7 @@ def compute(villages: set | None = None) -> dict[tuple, list[int]]:
             SELECT district_id, village_id, NULL, COUNT(DISTINCT household_id) FROM covered
             GROUP BY district_id, village_id
             """,  # noqa: S608 (table names from the models, values as parameters)
-            [*h_params, *COVERING, *h_params, *COVERING],
+            [*h_params, *COVERING, *h_params, *COVERING, *h_params, *COVERING],
         )
         for district, village, program, n in cursor.fetchall():
             slot(district, village, program)[1] = n

@@ -502,6 +502,58 @@ def test_targeting_follows_a_member_moving_and_an_import(users, villages):
 
 
 @pytest.mark.django_db
+def test_targeting_counts_a_kube_groups_members_as_covered(users, villages):
+    """A household in an enrolled KUBE group is covered, as on its household page and in the
+    registry's program filter; it loses the cover when it leaves or the group's enrollment
+    ends."""
+    admin = users["admin"]
+    a1, _a2, _b1 = villages
+    kube = make_program("KUB", unit="group")
+    first, second, outside = (make_household(a1, desil=2) for _ in range(3))
+    group = services.group_create(
+        actor=admin,
+        program=kube,
+        name="KUBE Mekar",
+        village=a1,
+        business_type="Warung",
+        households=[first, second],
+        chair=first,
+    )
+
+    def left_out(program=None) -> set:
+        return set(
+            selectors.possible_exclusion(user=admin, program=program).values_list("pk", flat=True)
+        )
+
+    assert {first.pk, second.pk, outside.pk} <= left_out()
+    enrollment = services.enrollment_create(
+        actor=admin, program=kube, group=group, start_date=START, status="aktif", **SK
+    )
+    assert left_out(kube) & {first.pk, second.pk, outside.pk} == {outside.pk}
+    assert left_out() & {first.pk, second.pk, outside.pk} == {outside.pk}
+    assert_targeting_true(admin, [kube])
+    # A member leaves the group: it is left out again, the other stays covered.
+    membership = group.members.get(household=second)
+    membership.left_on = START
+    membership.save()
+    assert left_out(kube) & {first.pk, second.pk} == {second.pk}
+    assert_targeting_true(admin, [kube])
+    # The group's enrollment ends: nobody in it is covered.
+    enrollment.refresh_from_db()
+    services.enrollment_transition(
+        actor=admin,
+        enrollment=enrollment,
+        version=enrollment.version,
+        status="keluar",
+        exit_reason="graduasi_mandiri",
+        on=START,
+    )
+    assert {first.pk, second.pk} <= left_out(kube)
+    assert_targeting_true(admin, [kube])
+    assert targeting.differences() == []
+
+
+@pytest.mark.django_db
 def test_targeting_refresh_touches_only_the_desa_marked(users, villages, program):
     a1, a2, b1 = villages
     selectors.targeting_by_district(user=users["admin"])  # everything fresh

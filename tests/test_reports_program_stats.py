@@ -358,3 +358,42 @@ def test_api_generates_a_program_report_end_to_end(world, other, users, api_for)
     pdf = b"".join(download.streaming_content) if download.streaming else download.content
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Program LAIN per Kecamatan" in text and "Program UJI" not in text
+
+
+@pytest.mark.django_db
+def test_api_lists_report_versions_by_kind_year_scope_status_and_approval(users, api_for):
+    from welfare.models import Job
+
+    operator = users["operator"]
+    lkjip = finished_version(user=operator, kind="lkjip", year=2025)
+    whole = finished_version(user=operator, kind="program_stats", year=2025)
+    uji = finished_version(user=operator, kind="program_stats", year=2025, scope="UJI")
+    older = finished_version(user=operator, kind="program_stats", year=2024, scope="UJI")
+    # a version whose job died counts as failed, as its status field says
+    died = ReportVersion.objects.create(
+        report=uji.report,
+        number=2,
+        created_by=operator,
+        job=Job.objects.create(
+            kind="report", title="x", status=Job.Status.INTERRUPTED, created_by=operator
+        ),
+    )
+    report_services.report_approve(actor=users["kepala_dinas"], version=whole)
+    client = api_for(users["auditor"])
+
+    def ids(query):
+        response = client.get(f"/api/v1/reports/{query}")
+        assert response.status_code == 200, response.content
+        return {row["id"] for row in response.json()["results"]}
+
+    assert ids("?kind=program_stats&year=2025") == {whole.pk, uji.pk, died.pk}
+    assert ids("?scope=UJI") == {uji.pk, older.pk, died.pk}
+    assert ids("?kind=program_stats&whole=true") == {whole.pk}
+    assert ids("?kind=program_stats&whole=false") == {uji.pk, older.pk, died.pk}
+    assert ids("?scope=UJI&status=failed") == {died.pk}
+    assert ids("?scope=UJI&status=done") == {uji.pk, older.pk}
+    assert ids("?approved=true") == {whole.pk}
+    assert lkjip.pk in ids("?approved=false") and whole.pk not in ids("?approved=false")
+    for bad in ("?kind=tidak-ada", "?year=1800", "?status=selesai"):
+        response = client.get(f"/api/v1/reports/{bad}")
+        assert response.status_code == 400, bad

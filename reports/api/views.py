@@ -1,6 +1,7 @@
 """``/api/v1/reports/``: start a generation (POST kind and year, and for ``program_stats`` an
 optional ``program``: a background job), then read its status, scope and the file from
-``/api/v1/reports/{id}/``. API clients read only approved
+``/api/v1/reports/{id}/``; the list filters by kind, year, scope (a program code), whole
+(no program chosen), status and approved. API clients read only approved
 versions and start nothing (their role holds no ADD in the reports domain)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,6 +19,7 @@ from welfare.api.params import object_body
 from welfare.uploads import serve_file
 
 from .. import selectors, services
+from ..filters import ReportVersionFilter
 from ..models import ReportVersion
 from .serializers import GenerateSerializer, ReportVersionSerializer
 
@@ -30,6 +32,7 @@ class ReportViewSet(
 ):
     queryset = ReportVersion.objects.select_related("report", "job").defer("snapshot")
     serializer_class = ReportVersionSerializer
+    filterset_class = ReportVersionFilter
     access_domain = Domain.REPORTS
     access_actions = {"download": Action.VIEW}
 

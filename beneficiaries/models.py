@@ -352,6 +352,15 @@ class Person(VersionedModel, TimeStampedModel, SoftDeleteModel):
                 condition=Q(deleted_at__isnull=True, deceased=False, merged_into__isnull=True),
                 name="person_active_list_idx",
             ),
+            # The count of the active persons (the home dashboard, a kecamatan's list): on
+            # district alone the index is a sixth of the list index (key deduplication), and
+            # counting the regency's 1,2 million reads it only: 45-67 ms instead of a 215 ms scan
+            # of the table, which the planner prefers to the wide list index.
+            models.Index(
+                fields=["district"],
+                condition=Q(deleted_at__isnull=True, deceased=False, merged_into__isnull=True),
+                name="person_active_count_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["nik"], name="person_nik_unique"),

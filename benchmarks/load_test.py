@@ -95,6 +95,9 @@ from django.utils import timezone
 from benchmarks.programs_data import fill_programs
 from benchmarks.registry_data import BULK_NOTE, fill_regency
 fill_regency("36.02", households={households}, persons={persons})
+with connection.cursor() as cur:  # as the registry import does after a district's first load
+    cur.execute("VACUUM ANALYZE beneficiaries_household, beneficiaries_person,"
+                " beneficiaries_categoryplacement")
 if fill_programs(year=timezone.localdate().year, rows=f"notes = '{{BULK_NOTE}}'"):
     call_command("programs_refresh_figures")
     with connection.cursor() as cur:

@@ -10,7 +10,9 @@ kecamatan and the NIK search at that size.
 It migrates the database, loads the regions, empties the registry, imports the file (saving
 it), imports it a second time (nothing may change), and prints rows/s, the peak memory of this
 process (``ru_maxrss``) and of the file's size, the ratio import / COPY, and the median of five
-runs of each list query. The machine is shared and noisy: read the ratios, not the seconds.
+runs of each list query (the dashboard's count against the same count by a scan of the table;
+``--lists-only`` times the queries on the registry already there). The machine is shared and
+noisy: read the ratios, not the seconds.
 """
 
 import argparse
@@ -32,7 +34,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
 from accounts.access import Role  # noqa: E402
@@ -155,6 +157,19 @@ def timed(label: str, func, runs: int = 5) -> float:
     return median
 
 
+def scanned_count() -> int:
+    """The dashboard's count with the index scans priced out: what it costs without
+    ``person_active_count_idx`` (or before the table is vacuumed)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for scan in ("indexscan", "indexonlyscan", "bitmapscan"):
+            cursor.execute(f"SET LOCAL enable_{scan} = off")
+        cursor.execute(
+            "SELECT count(*) FROM beneficiaries_person WHERE NOT deceased "
+            "AND deleted_at IS NULL AND merged_into_id IS NULL"
+        )
+        return cursor.fetchone()[0]
+
+
 def list_timings(user) -> None:
     district = Village.objects.filter(
         district__regency_id=settings.WELFARE_HOME_REGENCY
@@ -175,6 +190,11 @@ def list_timings(user) -> None:
     timed("person list, NIK search", lambda: page({"q": nik}))
     timed("person list, kecamatan + desil 1", lambda: page({"district": district, "desil": "1"}))
     timed("PPKS statistics (whole regency)", lambda: selectors.ppks_counts(user=user))
+    timed(
+        "active persons of the regency (dashboard count)",
+        lambda: selectors.person_list(user=user).count(),
+    )
+    timed("  baseline: the same count by a scan of the table", scanned_count)
     timed("DTSEN recap by kecamatan x desil", lambda: selectors.desil_recap(user=user), runs=3)
 
 
@@ -183,6 +203,9 @@ def main() -> int:
     parser.add_argument("path", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the registry that is there")
     parser.add_argument("--no-lists", action="store_true", help="time the imports only")
+    parser.add_argument(
+        "--lists-only", action="store_true", help="time the lists on the registry that is there"
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("This benchmark measures the PostgreSQL path; set DATABASE_URL.")
@@ -193,6 +216,9 @@ def main() -> int:
     user, _created = User.objects.get_or_create(
         username="bench.registry", defaults={"role": Role.ADMIN, "is_superuser": True}
     )
+    if args.lists_only:
+        list_timings(user)
+        return 0
     size_mb = args.path.stat().st_size / 1024 / 1024
     rows = sum(1 for _line in args.path.open("rb")) - 1
     print(f"file: {args.path} ({size_mb:.0f} MB, {rows} rows)")

@@ -885,7 +885,8 @@ def _history_record(cursor, model, *, batch: ImportBatch, actor, now, created: b
     )
 
 
-def _upsert(cursor, batch: ImportBatch, actor) -> dict:
+def _upsert(cursor, batch: ImportBatch, actor) -> tuple[dict, list[str]]:
+    """Save the checked rows: the counts, and the tables written as a bulk load."""
     pg = connection.vendor == "postgresql"
     true = "true" if pg else "1"
     now = timezone.now()
@@ -922,6 +923,7 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
     insert_params = [source, now, now, batch.pk]
     set_hh = ", ".join(f"{f} = {src}" for f, src in zip(hh_fields, hh_source, strict=True))
     bulk = _is_bulk_load(cursor, "beneficiaries_household", hh_created)
+    bulk_tables = ["beneficiaries_household"] if bulk else []
     with _bulk_load(cursor, "beneficiaries_household", bulk):
         # Two set-based statements, not INSERT ... ON CONFLICT: that probes the key row by
         # row, and a district file that changes nothing would pay it for every row.
@@ -954,6 +956,7 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
         cursor.execute("ANALYZE beneficiaries_household")
     desil_source = Source.DTSEN if source == Source.DTSEN else Source.IMPORT
     bulk = _is_bulk_load(cursor, "beneficiaries_desilrecord", hh_created)
+    bulk_tables += ["beneficiaries_desilrecord"] if bulk else []
     with _bulk_load(cursor, "beneficiaries_desilrecord", bulk, keep_unique=True):
         # A correction of the desil of a date already recorded, then the new dates.
         cursor.execute(
@@ -1027,6 +1030,7 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
     insert_params = [source, now, now, batch.pk]
     set_p = ", ".join(f"{f} = {src}" for f, src in zip(p_fields, p_source, strict=True))
     bulk = _is_bulk_load(cursor, "beneficiaries_person", p_created)
+    bulk_tables += ["beneficiaries_person"] if bulk else []
     with _bulk_load(cursor, "beneficiaries_person", bulk):
         _changed_rows(
             cursor,
@@ -1054,12 +1058,26 @@ def _upsert(cursor, batch: ImportBatch, actor) -> dict:
     _history_record(cursor, Person, batch=batch, actor=actor, now=now, created=not bulk)
     for suffix in ("hh", "hchg", "pchg"):
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}_{suffix}")
-    return {
+    counts = {
         "households_created": hh_created,
         "households_updated": hh_updated,
         "persons_created": p_created,
         "persons_updated": p_updated,
     }
+    return counts, bulk_tables
+
+
+def _vacuum(tables: list[str]) -> None:
+    """After a bulk load has committed: mark the new rows visible to all in the visibility
+    map (and refresh the statistics), so that counts read the small indexes only
+    (``person_active_count_idx``) from the first page served, not once autovacuum comes
+    round, or never where it is off. Outside any transaction (VACUUM refuses one); a few
+    seconds for a district."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
 
 
 def _rejected_rows(file, table_columns, errors: RowErrors) -> tuple[list[str], list]:
@@ -1099,6 +1117,7 @@ def run_import(
     checker = _RowChecker(errors)
     table = tabular.read_table(file, COLUMNS)
     rows = 0
+    bulk_tables: list[str] = []
     with transaction.atomic():
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -1137,7 +1156,7 @@ def run_import(
             do_save = commit and rows > 0 and (invalid == 0 or mode == ImportBatch.Mode.VALID_ONLY)
             if do_save:
                 progress(65, _("Saving households and persons"))
-                counts = _upsert(cursor, batch, actor)
+                counts, bulk_tables = _upsert(cursor, batch, actor)
                 for name, value in counts.items():
                     setattr(batch, name, value)
                 batch.status = ImportBatch.Status.COMMITTED
@@ -1163,6 +1182,7 @@ def run_import(
                 save=False,
             )
         batch.save()
+    _vacuum(bulk_tables)
     batch.elapsed = time.monotonic() - started
     batch.error_items = errors.sorted()[:200]
     return batch

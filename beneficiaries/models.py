@@ -354,8 +354,9 @@ class Person(VersionedModel, TimeStampedModel, SoftDeleteModel):
             ),
             # The count of the active persons (the home dashboard, a kecamatan's list): on
             # district alone the index is a sixth of the list index (key deduplication), and
-            # counting the regency's 1,2 million reads it only: 45-67 ms instead of a 215 ms scan
-            # of the table, which the planner prefers to the wide list index.
+            # counting the regency's 1,2 million reads it only once the table is vacuumed:
+            # 45-72 ms instead of a 203-215 ms scan of the table, which the planner prefers
+            # to the wide list index (benchmarks/registry_import.py).
             models.Index(
                 fields=["district"],
                 condition=Q(deleted_at__isnull=True, deceased=False, merged_into__isnull=True),

@@ -1071,8 +1071,9 @@ def _vacuum(tables: list[str]) -> None:
     """After a bulk load has committed: mark the new rows visible to all in the visibility
     map (and refresh the statistics), so that counts read the small indexes only
     (``person_active_count_idx``) from the first page served, not once autovacuum comes
-    round, or never where it is off. Outside any transaction (VACUUM refuses one); a few
-    seconds for a district."""
+    round, or never where it is off. Outside any transaction (VACUUM refuses one; inside
+    one, as in the tests' transactions, it is left to autovacuum); about a second for a
+    district's 1,2 million persons."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
     with connection.cursor() as cursor:

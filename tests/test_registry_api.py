@@ -133,6 +133,35 @@ def test_ppks_counts_every_dimension_in_one_aggregate(users, placed, village_a, 
         assert (light["total"], light["by_category"]) == (full["total"], full["by_category"])
 
 
+def test_ppks_counts_leave_out_deceased_and_deleted_persons_and_deleted_households(users, placed):
+    """A placement still open for a person who died or was deleted (written by SQL or an old
+    import, not through the services, which close it), or for a deleted household, is not
+    counted: in the statistics nor in the dashboard's panel."""
+    from django.utils import timezone
+
+    from beneficiaries.models import Household, Person
+
+    household_a, _household_b = placed
+    elderly_a = list(Person.objects.filter(household=household_a).order_by("pk"))
+    Person.objects.filter(pk=elderly_a[0].pk).update(deceased=True)
+    Person.objects.filter(pk=elderly_a[1].pk).update(deleted_at=timezone.now())
+    kepala = users["kepala_dinas"]
+    stats = selectors.ppks_counts(user=kepala)
+    assert stats["total"] == 7  # 9 - the deceased - the deleted
+    assert {row["code"]: row["count"] for row in stats["by_category"]} == {
+        "lanjut_usia_terlantar": 6,
+        "fakir_miskin": 1,
+    }
+    Household.objects.filter(pk=household_a.pk).update(deleted_at=timezone.now())
+    stats = selectors.ppks_counts(user=kepala)
+    assert {row["code"]: row["count"] for row in stats["by_category"]} == {
+        "lanjut_usia_terlantar": 6,  # the persons' own placements stay
+    }
+    assert stats["total"] == 6
+    light = selectors.ppks_by_category(user=kepala)
+    assert (light["total"], light["by_category"]) == (stats["total"], stats["by_category"])
+
+
 def test_stats_are_scoped_for_a_tksk(api_for, users, placed, district_a):
     stats = api_for(users["tksk"]).get("/api/v1/stats/ppks/").json()
     assert [row["code"] for row in stats["by_district"]] == [district_a.code]

@@ -903,6 +903,12 @@ class YearSummary:
     def pending(self) -> int:
         return sum(r.pending for r in self.indicators)
 
+    @property
+    def realized(self) -> bool:
+        """Whether a sasaran indicator has an approved realization this year: before the
+        first one (IKU measured at the year's end, say) the year's 0 % is no achievement."""
+        return any(r.capaian.reason != calc.Reason.NO_REALIZATION for r in self.indicators)
+
     def program_budgets(self) -> list[tuple[Program, BudgetFigures]]:
         programs = {p.pk: p for p in Program.objects.filter(pk__in=list(self.budget.by_program))}
         return [

@@ -232,6 +232,12 @@ def dashboard_panel(request) -> str | None:
         return None
     year = selectors.default_year()
     summary = selectors.year_summary(year=year)
+    # No realization yet this year: the last year's achievement beside this year's budget.
+    previous = None
+    if summary is not None and not summary.realized:
+        previous = selectors.year_summary(year=year - 1)
+        if previous is not None and not previous.realized:
+            previous = None
     pending = (
         selectors.pending_approvals(user=user).count()
         if has_permission(user, P, Action.APPROVE)
@@ -239,7 +245,7 @@ def dashboard_panel(request) -> str | None:
     )
     return render_to_string(
         "performance/_panel.html",
-        {"summary": summary, "year": year, "pending": pending},
+        {"summary": summary, "year": year, "pending": pending, "previous": previous},
         request=request,
     )
 

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from performance import clock, demo
+from performance import selectors as performance_selectors
 from performance.models import (
     Agreement,
     AgreementTarget,
@@ -275,6 +276,25 @@ def test_home_panel_shows_the_current_year(lebak, users, client_for, monkeypatch
     monkeypatch.setattr(clock, "today", lambda: datetime.date(2025, 12, 31))
     html = client_for(users["kepala_bidang"]).get("/").content.decode()
     assert "Kinerja 2025" in html and "76,29%" in html
+
+
+@pytest.mark.django_db
+def test_home_panel_before_the_first_realization_shows_the_last_year(
+    lebak, users, client_for, monkeypatch
+):
+    """In 2026 the demo's IKU have no approved realization yet (they are measured at the
+    year's end): the panel does not call the year's 0 % an achievement (Sangat Rendah) but
+    says so, beside the last year's achievement and this year's budget absorption."""
+    monkeypatch.setattr(clock, "today", lambda: datetime.date(2026, 12, 7))
+    html = client_for(users["kepala_dinas"]).get("/").content.decode()
+    panel = html[html.index("Kinerja 2026") :]
+    assert "Belum ada realisasi indikator tahun 2026 yang disetujui." in panel
+    assert "Capaian 2025" in panel and "76,29%" in panel and "Tinggi" in panel
+    assert "0,00%" not in panel and "Sangat Rendah" not in panel
+    absorption = performance_selectors.year_summary(year=2026).budget.total.absorption.value
+    assert f"{absorption:.2f}".replace(".", ",") + "%" in panel
+    assert not performance_selectors.year_summary(year=2026).realized
+    assert performance_selectors.year_summary(year=2025).realized
 
 
 @pytest.mark.django_db

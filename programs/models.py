@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.access import AccessPolicy, Domain
@@ -385,7 +386,12 @@ class KubeMember(models.Model):
         on_delete=models.PROTECT,
         related_name="kube_memberships",
     )
-    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
+    role = models.CharField(
+        pgettext_lazy("KUBE member", "role"),
+        max_length=12,
+        choices=Role.choices,
+        default=Role.MEMBER,
+    )
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
 

@@ -92,3 +92,24 @@ def test_a_word_shared_by_apps_has_one_meaning():
     with translation.override("id"):
         assert gettext("Unit") == "Satuan"
         assert gettext("Recipient unit") == "Satuan penerima"
+
+
+def test_a_text_means_one_thing_in_every_catalogue():
+    """Django merges the apps' catalogues into one: a msgid translated differently in two of
+    them shows one translation everywhere (the first app's), so a button "Open" read "Masih
+    terbuka" (a status) on the reports page. Such a text needs a context (``pgettext``,
+    ``{% translate "..." context "..." %}``) where it means something else."""
+    seen: dict[tuple, dict[str, str]] = {}
+    for path in catalogues(BASE):
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete or not entry.msgstr:
+                continue
+            # one merged catalogue per domain (django, djangojs)
+            key = (path.stem, entry.msgctxt, entry.msgid)
+            seen.setdefault(key, {})[str(path.relative_to(BASE))] = entry.msgstr
+    clashes = [
+        f"{msgid!r} (context {context!r}): {translations}"
+        for (_domain, context, msgid), translations in sorted(seen.items(), key=str)
+        if len(set(translations.values())) > 1
+    ]
+    assert not clashes, "\n".join(clashes)

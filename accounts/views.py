@@ -27,7 +27,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
-        messages.success(self.request, _("Your password was changed."))
+        messages.success(self.request, _("Your password has been changed."))
         return super().form_valid(form)
 
 

@@ -211,7 +211,7 @@ class ReviewForm(VersionedFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=gettext_lazy("Comment"),
+        label=gettext_lazy("Note"),
         required=False,
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 3}),

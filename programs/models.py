@@ -500,7 +500,7 @@ class Enrollment(SummarizedModel, VersionedModel, TimeStampedModel):
     )
     group = models.ForeignKey(
         KubeGroup,
-        verbose_name=_("group"),
+        verbose_name=pgettext_lazy("KUBE", "group"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

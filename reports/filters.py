@@ -5,7 +5,6 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from welfare.api.params import YearFilter
-from welfare.models import Job
 
 from .kinds import kind_choices
 from .models import ReportVersion
@@ -49,11 +48,7 @@ class ReportVersionFilter(django_filters.FilterSet):
         return queryset.filter(report__scope="") if value else queryset.exclude(report__scope="")
 
     def filter_status(self, queryset, name, value):
-        # The same rule as ``ReportVersion.state``.
-        died = Q(
-            status=ReportVersion.Status.PENDING,
-            job__status__in=(Job.Status.FAILED, Job.Status.INTERRUPTED),
-        )
+        died = ReportVersion.died()  # the rule of ``ReportVersion.state``
         if value == ReportVersion.Status.FAILED:
             return queryset.filter(Q(status=value) | died)
         return queryset.filter(status=value).exclude(died)

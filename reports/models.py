@@ -133,14 +133,24 @@ class ReportVersion(models.Model):
     def is_approved(self) -> bool:
         return self.report.approved_version_id == self.pk
 
+    @staticmethod
+    def dead_job_statuses() -> tuple[str, ...]:
+        """The statuses of a job that ended without finishing its version."""
+        from welfare.models import Job
+
+        return (Job.Status.FAILED, Job.Status.INTERRUPTED)
+
+    @classmethod
+    def died(cls) -> models.Q:
+        """``state`` as a query condition: pending versions whose job died (failed)."""
+        return models.Q(status=cls.Status.PENDING, job__status__in=cls.dead_job_statuses())
+
     @property
     def state(self) -> str:
         """The status, with a job that died or failed before finishing counted as failed."""
-        if self.status == self.Status.PENDING and self.job_id:
-            from welfare.models import Job
-
-            if self.job.status in (Job.Status.FAILED, Job.Status.INTERRUPTED):
-                return self.Status.FAILED
+        pending = self.status == self.Status.PENDING and self.job_id
+        if pending and self.job.status in self.dead_job_statuses():
+            return self.Status.FAILED
         return self.status
 
 

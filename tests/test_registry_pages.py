@@ -345,7 +345,7 @@ def test_counting_the_active_persons_can_read_the_small_index_only(users, regist
     """The home dashboard counts the active persons of the user's scope: the condition of
     ``person_active_count_idx`` (the kecamatan alone, with the list's condition) holds for that
     count, so PostgreSQL can answer from the small index without reading the table (at Lebak's
-    size it prefers it on its own: 45-50 ms against 215 ms, see docs/beneficiaries.md).
+    size it prefers it on its own: 45-72 ms against 203-215 ms, see docs/beneficiaries.md).
     Plain scans priced out: a test table is too small for the planner to prefer an index."""
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext

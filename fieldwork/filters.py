@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from accounts.access import Action, restrict
 from regions.models import District
-from welfare.api.params import YearFilter
+from welfare.api.params import StrictBooleanFilter, YearFilter
 
 from .kinds import kind_choices
 from .models import (
@@ -148,10 +148,10 @@ class PsksPersonFilter(django_filters.FilterSet):
     district = django_filters.ModelChoiceFilter(
         label=_("Kecamatan"), queryset=_districts, empty_label=_("All kecamatan")
     )
-    certified = django_filters.BooleanFilter(
+    certified = StrictBooleanFilter(
         label=_("Certified"), field_name="certified_on", lookup_expr="isnull", exclude=True
     )
-    active = django_filters.BooleanFilter(label=_("Active"))
+    active = StrictBooleanFilter(label=_("Active"))
     q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="icontains")
 
     class Meta:
@@ -184,7 +184,7 @@ class PsksInstitutionFilter(django_filters.FilterSet):
         method="filter_accreditation",
         empty_label=_("Any"),
     )
-    active = django_filters.BooleanFilter(label=_("Active"))
+    active = StrictBooleanFilter(label=_("Active"))
     q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="icontains")
 
     class Meta:

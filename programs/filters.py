@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Household, Person
 from regions.models import District, Village
-from welfare.api.params import YearFilter
+from welfare.api.params import StrictBooleanFilter, YearFilter
 
 from .models import Disbursement, Enrollment, ExitReason, Program
 
@@ -49,9 +49,7 @@ class EnrollmentFilter(django_filters.FilterSet):
     exit_reason = django_filters.ChoiceFilter(
         label=_("Reason for leaving"), choices=ExitReason.choices, empty_label=_("All")
     )
-    overridden = django_filters.BooleanFilter(
-        label=_("Rules overridden"), method="filter_overridden"
-    )
+    overridden = StrictBooleanFilter(label=_("Rules overridden"), method="filter_overridden")
     q = django_filters.CharFilter(label=_("Name, NIK or No. KK"), method="filter_q")
 
     class Meta:

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from welfare.api.params import YearFilter
+from welfare.api.params import StrictBooleanFilter, YearFilter
 
 from .kinds import kind_choices
 from .models import ReportVersion
@@ -21,7 +21,7 @@ class ReportVersionFilter(django_filters.FilterSet):
         max_length=40,
         help_text=_("A program code: the versions of that program's report"),
     )
-    whole = django_filters.BooleanFilter(
+    whole = StrictBooleanFilter(
         label=_("Whole kind only"),
         method="filter_whole",
         help_text=_("true: only the reports of the whole kind (no program chosen)"),
@@ -32,7 +32,7 @@ class ReportVersionFilter(django_filters.FilterSet):
         method="filter_status",
         help_text=_("As the status field: a version whose job died counts as failed"),
     )
-    approved = django_filters.BooleanFilter(
+    approved = StrictBooleanFilter(
         label=_("Approved"),
         method="filter_approved",
         help_text=_("true: only the approved version of each report"),

@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from accounts.access import Action, Domain, user_district_code
 from accounts.api.permissions import DomainPermission, RestrictedQuerysetMixin
-from welfare.api.params import object_body, year_param
+from welfare.api.params import choice_param, object_body, year_param
 
 from .. import selectors, services
 from ..field_forms import describe_form
@@ -511,16 +511,9 @@ class DisasterVictimStatsView(StatsView):
         responses=s.MatrixSerializer,
     )
     def get(self, request):
-        measure = request.query_params.get("measure", "persons_affected")
-        if measure not in selectors.DISASTER_MEASURES:
-            raise ValidationError(
-                {
-                    "measure": [
-                        _("Choose one of: %(values)s.")
-                        % {"values": ", ".join(selectors.DISASTER_MEASURES)}
-                    ]
-                }
-            )
+        measure = choice_param(
+            request, "measure", selectors.DISASTER_MEASURES, default="persons_affected"
+        )
         return Response(
             _matrix(
                 selectors.disaster_victims(user=request.user, year=_year(request), measure=measure)

@@ -34,7 +34,7 @@ from performance.models import (
     Tujuan,
 )
 from welfare.api.errors import Conflict
-from welfare.api.params import year_param
+from welfare.api.params import bool_param, choice_param, year_param
 
 from .serializers import (
     AgreementSerializer,
@@ -382,11 +382,12 @@ class IndicatorViewSet(
         else:
             found = selectors.renstra_for_year(_year(self.request))
             queryset = queryset.filter(renstra=found) if found else queryset.none()
-        level = self.request.query_params.get("level")
+        level = choice_param(self.request, "level", Indicator.Level.values)
         if level:
             queryset = queryset.filter(level=level)
-        if self.request.query_params.get("iku") in ("1", "true"):
-            queryset = queryset.filter(is_iku=True)
+        iku = bool_param(self.request, "iku")
+        if iku is not None:
+            queryset = queryset.filter(is_iku=iku)
         return queryset.order_by("order", "code")
 
     def perform_update(self, serializer):
@@ -517,7 +518,7 @@ class RealizationViewSet(
             value = _int_param(self.request, name)
             if value:
                 queryset = queryset.filter(**{name: value})
-        status_filter = self.request.query_params.get("status")
+        status_filter = choice_param(self.request, "status", Realization.Status.values)
         if status_filter:
             queryset = queryset.filter(status=status_filter)
         return queryset.order_by("indicator__code", "quarter")

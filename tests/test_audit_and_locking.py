@@ -83,3 +83,18 @@ def test_role_rules_are_checked_on_user_forms(client_for, users):
     )
     assert response.status_code == 200
     assert "TKSK harus ditugaskan pada satu kecamatan." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_years_and_keys_in_the_trail_are_shown_as_stored(client_for, users):
+    from tests.factories.performance import RenstraFactory
+
+    RenstraFactory(start_year=2025, end_year=2029, name="Renstra 2025-2029")
+    html = (
+        client_for(users["auditor"])
+        .get("/audit/", {"model": "performance.Renstra"}, HTTP_ACCEPT_LANGUAGE="id")
+        .content.decode()
+    )
+    assert "Renstra 2025-2029" in html
+    assert ": 2025</li>" in html and ": 2029</li>" in html  # not 2.025, as a count would be
+    assert "2.025" not in html and "2.029" not in html

@@ -69,7 +69,19 @@ def _display(value, model_field: models.Field | None, masked: bool) -> Any:
         )
     if model_field is not None and model_field.choices:
         return dict(model_field.flatchoices).get(value, value)
+    if model_field is not None and _is_identifier(model_field):
+        return str(value)  # a key or a year is shown as stored, not as 2.026
     return value
+
+
+def _is_identifier(model_field: models.Field) -> bool:
+    name = model_field.name
+    return (
+        model_field.primary_key
+        or model_field.is_relation
+        or name == "year"
+        or name.endswith("_year")
+    )
 
 
 def _diff(record, previous, *, mask_personal: bool) -> list[FieldChange]:

@@ -990,7 +990,8 @@ class Trend:
 
 def trend(*, end_year: int, years: int = HISTORY_YEARS, basis: str = LATEST) -> Trend:
     """The last ``years`` years up to ``end_year``: each year's capaian (mean of its sasaran,
-    computed from that year's Renstra and latest agreement), its budget absorption, and each
+    computed from that year's Renstra and latest agreement; None for a year without an approved
+    realization of any sasaran indicator, as ``YearSummary.realized``), its budget absorption, and each
     IKU of ``end_year`` with its own history. A constant number of queries."""
     span = list(range(end_year - years + 1, end_year + 1))
     scale = scales()
@@ -1009,6 +1010,7 @@ def trend(*, end_year: int, years: int = HISTORY_YEARS, basis: str = LATEST) -> 
             points.append(TrendPoint(year, None, None, budgets[year]))
             continue
         per_sasaran: dict[int, list[Decimal]] = defaultdict(list)
+        any_realized = False
         for indicator in indicators:
             if indicator.renstra_id != renstra.pk:
                 continue
@@ -1016,6 +1018,7 @@ def trend(*, end_year: int, years: int = HISTORY_YEARS, basis: str = LATEST) -> 
             realized = calc.aggregate(
                 indicator.aggregation, _approved_figures(rows.get((indicator.pk, year), []))
             )
+            any_realized = any_realized or realized.value is not None
             per_sasaran[indicator.sasaran_id].append(
                 calc.capaian(
                     target=target,
@@ -1024,7 +1027,9 @@ def trend(*, end_year: int, years: int = HISTORY_YEARS, basis: str = LATEST) -> 
                     lower_formula=indicator.lower_formula,
                 ).value
             )
-        if not per_sasaran:
+        if not per_sasaran or not any_realized:
+            # no approved realization of any sasaran indicator (the year under way, say): no
+            # achievement to plot, rather than a 0 % as if the office had done nothing
             points.append(TrendPoint(year, None, None, budgets[year]))
             continue
         sasaran_means = [calc.average_capaian(v).value for v in per_sasaran.values()]

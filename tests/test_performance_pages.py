@@ -293,8 +293,28 @@ def test_home_panel_before_the_first_realization_shows_the_last_year(
     assert "0,00%" not in panel and "Sangat Rendah" not in panel
     absorption = performance_selectors.year_summary(year=2026).budget.total.absorption.value
     assert f"{absorption:.2f}".replace(".", ",") + "%" in panel
+    assert "Serapan anggaran 2026" in panel
     assert not performance_selectors.year_summary(year=2026).realized
     assert performance_selectors.year_summary(year=2025).realized
+
+
+@pytest.mark.django_db
+def test_dashboard_of_a_year_without_an_approved_realization(lebak, users, client_for, monkeypatch):
+    """The year's headline and its point of the five-year trend say that nothing is realized
+    yet instead of a 0 % (Sangat Rendah); each indicator keeps its 0 % with the reason."""
+    monkeypatch.setattr(clock, "today", lambda: datetime.date(2026, 12, 7))
+    client = client_for(users["kepala_dinas"])
+    html = client.get("/kinerja/?year=2026").content.decode()
+    headline = html[html.index('data-figure="year-capaian"') :][:400]
+    assert ">-</div>" in headline
+    assert "Belum ada realisasi indikator tahun 2026 yang disetujui." in headline
+    assert "Realisasi belum tersedia." in html  # the indicators' own 0 % and its reason
+    trend = performance_selectors.trend(end_year=2026)
+    assert trend.points[-1].year == 2026 and trend.points[-1].capaian is None
+    assert trend.points[-2].capaian.value == Decimal("76.29")
+    assert trend.points[-1].budget.pagu > 0  # the budget of the year is still shown
+    chart = client.get("/kinerja/grafik/?year=2026").json()
+    assert chart["capaian"][-1] is None and chart["capaian"][-2] == 76.29
 
 
 @pytest.mark.django_db

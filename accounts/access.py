@@ -184,21 +184,33 @@ def user_district_code(user) -> str | None:
     return None
 
 
+def _role_may(policy: AccessPolicy, role, user, action: str) -> bool:
+    """Whether the role may act on any record under ``policy`` (before the row scope)."""
+    if role is None or not has_permission(user, policy.domain, action):
+        return False
+    if role == Role.API_CLIENT and policy.personal and action != Action.STATS:
+        return False
+    if role == Role.TKSK and not policy.district_path and not policy.owner_path:
+        return not (policy.personal or not policy.tksk_visible)
+    return True
+
+
+def can_open(user, model: type[models.Model], action: str = Action.VIEW) -> bool:
+    """Whether ``user``'s role may open records of ``model`` at all: a page links to a record
+    (of a kind its user may not open) only then."""
+    return _role_may(policy_for(model), role_of(user), user, action)
+
+
 def restrict(queryset: QuerySet, user, action: str = Action.VIEW) -> QuerySet:
     """The part of ``queryset`` that ``user`` may act on with ``action``. Never raises."""
     policy = policy_for(queryset.model)
     role = role_of(user)
-    if role is None or not has_permission(user, policy.domain, action):
+    if not _role_may(policy, role, user, action):
         return queryset.none()
-    if role == Role.API_CLIENT and policy.personal and action != Action.STATS:
-        return queryset.none()
-    if role == Role.TKSK:
-        if policy.district_path:
-            if not user.district_id:
-                return queryset.none()
-            queryset = queryset.filter(**{policy.district_path: user.district_id})
-        elif not policy.owner_path and (policy.personal or not policy.tksk_visible):
+    if role == Role.TKSK and policy.district_path:
+        if not user.district_id:
             return queryset.none()
+        queryset = queryset.filter(**{policy.district_path: user.district_id})
     if policy.owner_path and role in policy.owner_scoped_roles:
         queryset = queryset.filter(**{policy.owner_path: user.pk})
     if action in WRITE_ACTIONS and role in BIDANG_BOUND_ROLES and policy.bidang_path:

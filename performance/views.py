@@ -575,6 +575,8 @@ def indicator_list(request):
         {
             **_common(request, year),
             "renstra": renstra,
+            "can_add_indicator": renstra is not None
+            and restrict(Renstra.objects.filter(pk=renstra.pk), request.user, Action.ADD).exists(),
             "results": results,
             "level": level,
             "levels": Indicator.Level.choices,
@@ -1583,6 +1585,7 @@ def import_result(request, pk):
             and not result.get("committed")
             and result.get("rows")
             and has_permission(request.user, P, Action.IMPORT),
+            "can_import": has_permission(request.user, P, Action.IMPORT),
         },
     )
 

@@ -3,7 +3,8 @@
 For each named URL of the project:
 * anonymous users are sent to the login page (pages) or get 401/403 (API), except public URLs;
 * no role gets a server error on GET, and no page writes a number the way a person reads it
-  (2.026) where the browser sends it back or follows it (a choice, a link);
+  (2.026) where the browser sends it back or follows it (a choice, a link), or offers a link
+  that its user is then refused;
 * a TKSK of kecamatan A cannot read or change data of kecamatan B;
 * the auditor changes nothing;
 * an API client never receives personal data.
@@ -11,9 +12,11 @@ For each named URL of the project:
 
 import json
 import re
+from html import unescape
+from urllib.parse import urlsplit
 
 import pytest
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from .permission_matrix import PUBLIC_URLS, SAMPLES, Context, Sample, load_samples, url_patterns
 
@@ -94,8 +97,37 @@ def test_no_role_gets_a_server_error(name, ctx, client_for):
         response = client_for(user).get(url)
         assert response.status_code < 500, f"{name} as {role}: {response.status_code}"
         if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
-            found = LOCALIZED_IN_ATTRIBUTE.search(response.content.decode())
+            html = response.content.decode()
+            found = LOCALIZED_IN_ATTRIBUTE.search(html)
             assert found is None, f"{name} as {role}: {found.group(0)}"
+            _check_links(html, page=name, role=role, client=client_for(user))
+
+
+# (role, URL name) of the links already followed: each kind of link is checked once per role.
+_FOLLOWED: set[tuple[str, str]] = set()
+LINK = re.compile(r'<a\b[^>]*\bhref="(/[^"#]*)"')
+# Not pages: the session, the language switch, files; a PDF is generated only when asked for
+# (its XLSX sibling, behind the same permission, is followed).
+NOT_FOLLOWED = ("/static/", "/media/", "/akun/keluar/", "/i18n/", "/admin/")
+
+
+def _check_links(html: str, *, page: str, role: str, client) -> None:
+    """A page offers no link that its user is then refused (403) or cannot find (404)."""
+    for href in dict.fromkeys(LINK.findall(html)):
+        href = unescape(href)
+        target = urlsplit(href)
+        if target.path.startswith(NOT_FOLLOWED) or "as=pdf" in target.query:
+            continue
+        try:
+            match = resolve(target.path)
+        except Resolver404:
+            raise AssertionError(f"{page} as {role} links to {href}, which is no page") from None
+        key = (role, match.view_name)
+        if key in _FOLLOWED:
+            continue
+        _FOLLOWED.add(key)
+        status = client.get(href).status_code
+        assert status not in (403, 404), f"{page} as {role} links to {href}: {status}"
 
 
 @pytest.mark.django_db

@@ -83,6 +83,9 @@ def test_read_endpoints(lebak, users, api_for):
     indicators = client.get("/api/v1/performance/indicators/?year=2025&iku=1").json()
     assert [i["code"] for i in indicators["results"]] == ["IKU-1", "IKU-2", "IKU-3", "IKU-4"]
     assert indicators["results"][2]["renstra_targets"][0] == {"year": 2025, "value": "8.2700"}
+    others = client.get("/api/v1/performance/indicators/?year=2025&iku=false&level=program")
+    assert others.status_code == 200 and others.json()["results"]
+    assert all(i["is_iku"] is False for i in others.json()["results"])
     targets = client.get("/api/v1/performance/targets/?year=2025&basis=murni").json()
     assert all(t["revision"] == 0 for t in targets["results"])
     realizations = client.get("/api/v1/performance/realizations/?year=2025&quarter=4").json()

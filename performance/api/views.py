@@ -348,7 +348,9 @@ class RenstraViewSet(RestrictedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
             YEAR,
             OpenApiParameter("level", OpenApiTypes.STR, enum=list(Indicator.Level.values)),
             OpenApiParameter("renstra", OpenApiTypes.INT),
-            OpenApiParameter("iku", OpenApiTypes.BOOL),
+            OpenApiParameter(
+                "iku", OpenApiTypes.BOOL, description="true: only the IKU; false: only the others"
+            ),
         ],
         description="Indicators of the Renstra covering `year` (or of `renstra`).",
     ),

@@ -10,6 +10,7 @@ import django_filters
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -77,7 +78,7 @@ class _RegistryFilter(django_filters.FilterSet):
         label=_("Desa/kelurahan"), queryset=_villages, empty_label=_("All villages")
     )
     category = CategoryCodeFilter(
-        label=_("PPKS category"),
+        label=capfirst(_("PPKS category")),
         queryset=_categories,
         to_field_name="code",
         empty_label=_("All categories"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Village
@@ -166,7 +167,7 @@ class DeceasedForm(VersionedFormMixin):
 
 class PlacementForm(BootstrapFormMixin, forms.Form):
     category = forms.ModelChoiceField(
-        label=_("PPKS category"), queryset=PpksCategory.objects.none()
+        label=capfirst(_("PPKS category")), queryset=PpksCategory.objects.none()
     )
     identified_on = forms.DateField(
         label=_("Identified on"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -141,7 +142,7 @@ class NewPpksForm(FieldForm):
     found_on = PastDateField(label=gettext_lazy("Date found"))
     unit = forms.ChoiceField(label=gettext_lazy("Who was found"), choices=PpksUnit.choices)
     category = forms.ModelChoiceField(
-        label=gettext_lazy("PPKS category"),
+        label=capfirst(gettext_lazy("PPKS category")),
         queryset=registry.categories_for("person").none(),
         empty_label=gettext_lazy("Choose the category"),
     )

@@ -44,5 +44,5 @@ def other_user(ctx):
 @sample("job_detail", "job_download", "job_retry", "api:job-detail")
 def job_of_b(ctx):
     # A job started by the TKSK of kecamatan B: nobody else but admins and auditors sees it.
-    job = Job.objects.create(kind="noop", title="matrix job", created_by=ctx.users["tksk_b"])
+    job = Job.objects.create(kind="noop", title="Matrix job", created_by=ctx.users["tksk_b"])
     return Sample(kwargs={"pk": job.pk}, scoped=True)

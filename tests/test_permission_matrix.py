@@ -3,8 +3,8 @@
 For each named URL of the project:
 * anonymous users are sent to the login page (pages) or get 401/403 (API), except public URLs;
 * no role gets a server error on GET, and no page writes a number the way a person reads it
-  (2.026) where the browser sends it back or follows it (a choice, a link), or offers a link
-  that its user is then refused;
+  (2.026) where the browser sends it back or follows it (a choice, a link), offers a link
+  that its user is then refused, or labels a column or a field in lower case;
 * a TKSK of kecamatan A cannot read or change data of kecamatan B;
 * the auditor changes nothing;
 * an API client never receives personal data.
@@ -101,6 +101,20 @@ def test_no_role_gets_a_server_error(name, ctx, client_for):
             found = LOCALIZED_IN_ATTRIBUTE.search(html)
             assert found is None, f"{name} as {role}: {found.group(0)}"
             _check_links(html, page=name, role=role, client=client_for(user))
+            for tag, text in _labels(html):
+                assert not text[0].islower(), f"{name}: <{tag}> {text!r} begins in lower case"
+
+
+# A heading, a column, a term or a field's label: a model's verbose name (lower case by Django's
+# convention) shown as one needs capfirst.
+LABEL = re.compile(r"<(h[1-6]|th|dt|label|legend|summary)\b[^>]*>(.*?)</\1>", re.S)
+
+
+def _labels(html: str):
+    for match in LABEL.finditer(html):
+        text = re.sub(r"<[^>]+>", "", match.group(2)).strip()
+        if text:
+            yield match.group(1), text
 
 
 # (role, URL name) of the links already followed: each kind of link is checked once per role.

@@ -329,3 +329,19 @@ def test_admin_reopens_a_quarter_from_the_indicator_page(lebak, users, client_fo
     page = client.get(f"/kinerja/indikator/{indicator.pk}/?year=2026").content.decode()
     assert "Bukti pelatihan TKSK menyusul." in page and "30 November 2026" in page
     assert client_for(users["kepala_dinas"]).post(url, {}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_menu_marks_the_section_of_every_page(lebak, users, client_for):
+    client = client_for(users["admin"])
+    indicator = Indicator.objects.get(code="IKU-3", renstra__start_year=2025)
+    for url, section in (
+        ("/kinerja/?year=2025", "Dasbor"),
+        ("/kinerja/realisasi/?year=2025", "Realisasi"),
+        (f"/kinerja/indikator/{indicator.pk}/?year=2025", "Indikator"),
+        ("/kinerja/anggaran/?year=2025", "Anggaran"),
+        ("/kinerja/spm/?year=2025", "SPM"),
+    ):
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+        active = re.findall(r'<a class="nav-link active"[^>]*>([^<]+)</a>', html)
+        assert active == [section], (url, active)

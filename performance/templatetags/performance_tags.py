@@ -48,3 +48,25 @@ def month_name(number):
     from performance.forms import MONTHS
 
     return MONTHS[int(number) - 1]
+
+
+_SECTIONS = (
+    ("indicator", ("indicator_", "quarter_reopen")),
+    ("renstra", ("renstra_", "tujuan_", "sasaran_")),
+    ("agreement", ("agreement_",)),
+    ("realization", ("realization_", "evidence_")),
+    ("budget", ("budget_",)),
+    ("spm", ("spm",)),
+    ("import", ("import_", "template_download")),
+    ("settings", ("settings",)),
+    ("dashboard", ("dashboard",)),
+)
+
+
+@register.filter
+def perf_section(url_name: str | None) -> str:
+    """The performance menu entry a page (by its URL name) belongs to."""
+    for section, prefixes in _SECTIONS:
+        if url_name and url_name.startswith(prefixes):
+            return section
+    return ""

@@ -849,6 +849,10 @@ def indicator_results(
 # --- The year ----------------------------------------------------------------------------------
 
 
+def _any_realized(results: list[IndicatorResult]) -> bool:
+    return any(r.capaian.reason != calc.Reason.NO_REALIZATION for r in results)
+
+
 @dataclass
 class SasaranResult:
     sasaran: Sasaran
@@ -856,6 +860,11 @@ class SasaranResult:
     capaian: calc.Averaged
     rating: calc.BandSpec | None
     budget: BudgetFigures | None
+
+    @property
+    def realized(self) -> bool:
+        """Whether one of its indicators has an approved realization this year."""
+        return _any_realized(self.indicators)
 
 
 @dataclass
@@ -907,7 +916,7 @@ class YearSummary:
     def realized(self) -> bool:
         """Whether a sasaran indicator has an approved realization this year: before the
         first one (IKU measured at the year's end, say) the year's 0 % is no achievement."""
-        return any(r.capaian.reason != calc.Reason.NO_REALIZATION for r in self.indicators)
+        return _any_realized(self.indicators)
 
     def program_budgets(self) -> list[tuple[Program, BudgetFigures]]:
         programs = {p.pk: p for p in Program.objects.filter(pk__in=list(self.budget.by_program))}

@@ -309,6 +309,11 @@ def test_dashboard_of_a_year_without_an_approved_realization(lebak, users, clien
     assert ">-</div>" in headline
     assert "Belum ada realisasi indikator tahun 2026 yang disetujui." in headline
     assert "Realisasi belum tersedia." in html  # the indicators' own 0 % and its reason
+    headers = re.findall(r'<div class="card-header d-flex[^"]*">(.*?)</div>', html, re.S)
+    objectives = [h for h in headers if "Sasaran S" in h]
+    assert len(objectives) == 2
+    assert all("belum ada realisasi yang disetujui" in h for h in objectives)
+    assert not any("Sangat Rendah" in h for h in objectives)
     trend = performance_selectors.trend(end_year=2026)
     assert trend.points[-1].year == 2026 and trend.points[-1].capaian is None
     assert trend.points[-2].capaian.value == Decimal("76.29")

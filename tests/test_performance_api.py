@@ -45,7 +45,8 @@ def test_summary_for_an_api_client(lebak, users, api_for):
         ("S1", "49.77", "Sangat Rendah"),
         ("S2", "102.81", "Sangat Tinggi"),
     ]
-    assert body["year_result"] == {"capaian": "76.29", "rating": "Tinggi"}
+    assert body["year_result"] == {"capaian": "76.29", "rating": "Tinggi", "realized": True}
+    assert all(s["realized"] for s in body["sasaran"])  # S1: IKM is in, Nilai SAKIP is not
     assert body["budget"]["pagu"] == "11778490236.00"
     assert body["budget"]["realization"] == "11223919920.00"
     assert body["budget"]["absorption"] == "95.29"
@@ -61,6 +62,9 @@ def test_summary_basis_and_bad_input(lebak, users, api_for):
     murni = client.get("/api/v1/performance/summary/?year=2025&basis=murni").json()
     assert murni["agreement"] == "PK Murni 2025"
     assert murni["year_result"]["capaian"] == "76.13"
+    under_way = client.get("/api/v1/performance/summary/?year=2026").json()
+    assert under_way["year_result"]["realized"] is False  # IKU measured at the year's end
+    assert not any(s["realized"] for s in under_way["sasaran"])
     assert client.get("/api/v1/performance/summary/?year=dua").status_code == 400
     bad = client.get("/api/v1/performance/summary/?year=2025&basis=x")
     assert bad.status_code == 400 and "basis" in bad.json()["errors"]

@@ -271,12 +271,19 @@ class SummaryIndicatorSerializer(serializers.Serializer):
     capaian_vs_end_target = serializers.DecimalField(**PERCENT)
 
 
+REALIZED_HELP = (
+    "Whether an indicator counted here has an approved realization this year; while none has"
+    " (IKU measured at the year's end, say) the capaian of 0 is no achievement."
+)
+
+
 class SummarySasaranSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
     capaian = serializers.DecimalField(allow_null=True, **PERCENT)
     rating = serializers.CharField(allow_null=True)
+    realized = serializers.BooleanField(help_text=REALIZED_HELP)
     indicators = serializers.ListField(child=serializers.CharField())
     budget = BudgetFiguresSerializer(allow_null=True)
 
@@ -301,6 +308,7 @@ class SpmSerializer(serializers.Serializer):
 class SummaryYearSerializer(serializers.Serializer):
     capaian = serializers.DecimalField(allow_null=True, **PERCENT)
     rating = serializers.CharField(allow_null=True)
+    realized = serializers.BooleanField(help_text=REALIZED_HELP)
 
 
 class ProgramBudgetSerializer(BudgetFiguresSerializer):

@@ -236,12 +236,17 @@ def summary_data(summary: selectors.YearSummary) -> dict:
                 "name": s.sasaran.name,
                 "capaian": _s(s.capaian.value) if s.indicators else None,
                 "rating": _band(s.rating),
+                "realized": s.realized,
                 "indicators": [r.indicator.code for r in s.indicators],
                 "budget": budget_data(s.budget),
             }
             for s in summary.sasaran
         ],
-        "year_result": {"capaian": _s(summary.capaian.value), "rating": _band(summary.rating)},
+        "year_result": {
+            "capaian": _s(summary.capaian.value),
+            "rating": _band(summary.rating),
+            "realized": summary.realized,
+        },
         "budget": budget_data(summary.budget.total),
         "programs": [
             {"code": p.code, "name": p.name, **budget_data(f)} for p, f in summary.program_budgets()

@@ -191,7 +191,7 @@ def _role_may(policy: AccessPolicy, role, user, action: str) -> bool:
     if role == Role.API_CLIENT and policy.personal and action != Action.STATS:
         return False
     if role == Role.TKSK and not policy.district_path and not policy.owner_path:
-        return not (policy.personal or not policy.tksk_visible)
+        return policy.tksk_visible and not policy.personal
     return True
 
 

@@ -999,9 +999,10 @@ class Trend:
 
 def trend(*, end_year: int, years: int = HISTORY_YEARS, basis: str = LATEST) -> Trend:
     """The last ``years`` years up to ``end_year``: each year's capaian (mean of its sasaran,
-    computed from that year's Renstra and latest agreement; None for a year without an approved
-    realization of any sasaran indicator, as ``YearSummary.realized``), its budget absorption, and each
-    IKU of ``end_year`` with its own history. A constant number of queries."""
+    computed from that year's Renstra and latest agreement; None for a year without an
+    approved realization of any sasaran indicator, as ``YearSummary.realized``), its budget
+    absorption, and each IKU of ``end_year`` with its own history. A constant number of
+    queries."""
     span = list(range(end_year - years + 1, end_year + 1))
     scale = scales()
     renstras = list(Renstra.objects.filter(start_year__lte=end_year, end_year__gte=span[0]))

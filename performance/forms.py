@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Bidang
-from welfare.forms import BootstrapFormMixin, VersionedFormMixin, style_form
+from welfare.forms import BootstrapFormMixin, TableRowFormMixin, VersionedFormMixin, style_form
 
 from . import calculations as calc
 from .evidence import ACCEPT_ATTRIBUTE
@@ -211,7 +211,7 @@ class AgreementReviseForm(BootstrapFormMixin, forms.Form):
     signed_on = forms.DateField(label=_("Signed on"), required=False)
 
 
-class TargetRowForm(BootstrapFormMixin, forms.Form):
+class TargetRowForm(TableRowFormMixin, forms.Form):
     """One indicator's row in the agreement's target table."""
 
     indicator = forms.IntegerField(widget=forms.HiddenInput)
@@ -385,7 +385,7 @@ class BudgetLineForm(VersionedFormMixin, forms.ModelForm):
         return {n: self.cleaned_data.get(n) for n in names}
 
 
-class SpmRowForm(BootstrapFormMixin, forms.Form):
+class SpmRowForm(TableRowFormMixin, forms.Form):
     service = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     target_group_count = forms.IntegerField(label=_("Target group"), min_value=0, required=False)
@@ -409,7 +409,7 @@ class SettingsForm(VersionedFormMixin, forms.ModelForm):
         fields = ["lock_days", "evidence_max_mb"]
 
 
-class BandForm(BootstrapFormMixin, forms.Form):
+class BandForm(TableRowFormMixin, forms.Form):
     label = forms.CharField(label=_("Name"), max_length=60, required=False)
     lower_bound = NumberField(
         label=_("Lower bound (%)"),

@@ -4,7 +4,8 @@ For each named URL of the project:
 * anonymous users are sent to the login page (pages) or get 401/403 (API), except public URLs;
 * no role gets a server error on GET, and no page writes a number the way a person reads it
   (2.026) where the browser sends it back or follows it (a choice, a link), offers a link
-  that its user is then refused, or labels a column or a field in lower case;
+  that its user is then refused, labels a column or a field in lower case, or leaves a field
+  without a label;
 * a TKSK of kecamatan A cannot read or change data of kecamatan B;
 * the auditor changes nothing;
 * an API client never receives personal data.
@@ -103,6 +104,8 @@ def test_no_role_gets_a_server_error(name, ctx, client_for):
             _check_links(html, page=name, role=role, client=client_for(user))
             for tag, text in _labels(html):
                 assert not text[0].islower(), f"{name}: <{tag}> {text!r} begins in lower case"
+            unlabelled = _unlabelled_inputs(html)
+            assert not unlabelled, f"{name} as {role}: no label for {unlabelled}"
 
 
 # A heading, a column, a term or a field's label: a model's verbose name (lower case by Django's
@@ -115,6 +118,27 @@ def _labels(html: str):
         text = re.sub(r"<[^>]+>", "", match.group(2)).strip()
         if text:
             yield match.group(1), text
+
+
+FIELD = re.compile(r"<(?:input|select|textarea)\b([^>]*)>")
+NOT_TYPED_IN = {"hidden", "submit", "button", "reset"}
+
+
+def _unlabelled_inputs(html: str) -> list[str]:
+    """The names of the fields that neither a <label for> nor an aria-label names."""
+    labelled = set(re.findall(r'<label\b[^>]*\bfor="([^"]+)"', html))
+    missing = []
+    for match in FIELD.finditer(html):
+        attrs = match.group(1)
+        kind = re.search(r'\btype="([^"]+)"', attrs)
+        if (kind and kind.group(1) in NOT_TYPED_IN) or "aria-label" in attrs:
+            continue
+        field_id = re.search(r'\bid="([^"]+)"', attrs)
+        if field_id and field_id.group(1) in labelled:
+            continue
+        field_name = re.search(r'\bname="([^"]+)"', attrs)
+        missing.append(field_name.group(1) if field_name else attrs.strip()[:40])
+    return missing
 
 
 # (role, URL name) of the links already followed: each kind of link is checked once per role.

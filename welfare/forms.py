@@ -36,6 +36,17 @@ class BootstrapFormMixin:
         style_form(self)
 
 
+class TableRowFormMixin(BootstrapFormMixin):
+    """A form shown as one row of a table whose column headers are the labels: each input
+    names its column for screen readers (there is no <label> per cell)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs["aria-label"] = field.label
+
+
 class VersionedFormMixin(BootstrapFormMixin, forms.Form):
     """Carries the version of the record the user opened (see ``welfare.concurrency``)."""
 

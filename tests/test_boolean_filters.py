@@ -2,6 +2,7 @@
 API and an error beside the field on a page — never a list that silently ignored the filter."""
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -90,6 +91,10 @@ def test_a_page_shows_the_refusal_beside_the_field_and_filters_on_the_rest(
     html = page.content.decode()
     assert "bukan nilai ya/tidak" in html
     assert certified.name in html and other.name not in html
+
+    assert re.search(
+        r'<select name="certified"[^>]*>\s*<option value="unknown"[^>]*>Semua</option>', html
+    )  # the choice that filters nothing reads "All", not "Unknown"
 
     chosen = client.get("/lapangan/psks/orang/", {"certified": "false"})
     assert other.name in chosen.content.decode()

@@ -68,7 +68,16 @@ class YearFilter(django_filters.NumberFilter):
 
 class StrictNullBooleanSelect(forms.NullBooleanSelect):
     """Django's yes/no/unknown select, handing the raw value to the field: Django's own widget
-    turns any word it does not know into "unknown", so `?active=ya` would filter nothing."""
+    turns any word it does not know into "unknown", so `?active=ya` would filter nothing. As a
+    filter, "unknown" reads "All"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [
+            ("unknown", gettext_lazy("All")),
+            ("true", gettext_lazy("Yes")),
+            ("false", gettext_lazy("No")),
+        ]
 
     def value_from_datadict(self, data, files, name):
         return data.get(name)

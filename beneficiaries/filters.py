@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 
 import django_filters
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from regions.models import District, Village
+from regions.filters import home_districts, home_villages
 
 from . import extensions
 from .models import CategoryPlacement, Household, Person, PpksCategory, Sex, normalize_name
@@ -47,12 +46,8 @@ def birth_date_range(band: str, today: datetime.date | None = None) -> Q:
     return q
 
 
-def _districts(request=None):
-    return District.objects.filter(regency_id=settings.WELFARE_HOME_REGENCY).order_by("name")
-
-
 def _villages(request=None):
-    queryset = Village.objects.filter(district__regency_id=settings.WELFARE_HOME_REGENCY)
+    queryset = home_villages(request)
     district = request.GET.get("district") if request is not None else None
     if district:
         queryset = queryset.filter(district_id=district)
@@ -72,7 +67,7 @@ class _RegistryFilter(django_filters.FilterSet):
     model_name = ""
 
     district = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"), queryset=_districts, empty_label=_("All kecamatan")
+        label=_("Kecamatan"), queryset=home_districts, empty_label=_("All kecamatan")
     )
     village = django_filters.ModelChoiceFilter(
         label=_("Desa/kelurahan"), queryset=_villages, empty_label=_("All villages")

@@ -4,7 +4,6 @@ import datetime
 
 import django_filters
 from django import forms
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.access import Action, restrict
-from regions.models import District
+from regions.filters import home_districts
 from welfare.api.params import StrictBooleanFilter, YearFilter
 
 from .kinds import kind_choices
@@ -31,10 +30,6 @@ from .models import (
 )
 
 AWAITING = "awaiting"
-
-
-def _districts(request=None):
-    return District.objects.filter(regency_id=settings.WELFARE_HOME_REGENCY).order_by("name")
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -65,7 +60,7 @@ class SubmissionFilter(django_filters.FilterSet):
         label=_("Form"), choices=kind_choices, empty_label=_("All forms")
     )
     district = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"), queryset=_districts, empty_label=_("All kecamatan")
+        label=_("Kecamatan"), queryset=home_districts, empty_label=_("All kecamatan")
     )
     date_from = django_filters.DateFilter(
         label=_("From"), field_name="event_date", lookup_expr="gte"
@@ -146,7 +141,7 @@ class PsksPersonFilter(django_filters.FilterSet):
         empty_label=_("All kinds"),
     )
     district = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"), queryset=_districts, empty_label=_("All kecamatan")
+        label=_("Kecamatan"), queryset=home_districts, empty_label=_("All kecamatan")
     )
     certified = StrictBooleanFilter(
         label=_("Certified"), field_name="certified_on", lookup_expr="isnull", exclude=True
@@ -166,7 +161,7 @@ class PsksInstitutionFilter(django_filters.FilterSet):
         empty_label=_("All kinds"),
     )
     district = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"), queryset=_districts, empty_label=_("All kecamatan")
+        label=_("Kecamatan"), queryset=home_districts, empty_label=_("All kecamatan")
     )
     service = django_filters.ModelChoiceFilter(
         label=_("Field of service"),
@@ -206,7 +201,7 @@ class PsksInstitutionFilter(django_filters.FilterSet):
 
 class DisasterIncidentFilter(django_filters.FilterSet):
     district = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"), queryset=_districts, empty_label=_("All kecamatan")
+        label=_("Kecamatan"), queryset=home_districts, empty_label=_("All kecamatan")
     )
     disaster_type = django_filters.ChoiceFilter(
         label=_("Type"), choices=DisasterType.choices, empty_label=_("All types")
@@ -226,7 +221,7 @@ class DisasterIncidentFilter(django_filters.FilterSet):
 
 class ReferralFilter(django_filters.FilterSet):
     district = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"), queryset=_districts, empty_label=_("All kecamatan")
+        label=_("Kecamatan"), queryset=home_districts, empty_label=_("All kecamatan")
     )
     service = django_filters.ChoiceFilter(
         label=_("Service"), choices=ReferralService.choices, empty_label=_("All services")
@@ -243,7 +238,7 @@ class ReferralFilter(django_filters.FilterSet):
 
 class ActivityEntryFilter(django_filters.FilterSet):
     district = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"), queryset=_districts, empty_label=_("All kecamatan")
+        label=_("Kecamatan"), queryset=home_districts, empty_label=_("All kecamatan")
     )
     activity_type = django_filters.ChoiceFilter(
         label=_("Activity"), choices=ActivityType.choices, empty_label=_("All activities")

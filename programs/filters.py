@@ -1,25 +1,18 @@
 """One FilterSet per list, shared by the pages, the API and the exports."""
 
 import django_filters
-from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Household, Person
-from regions.models import District, Village
+from regions.filters import home_districts, home_villages
 from welfare.api.params import StrictBooleanFilter, YearFilter
 
 from .models import Disbursement, Enrollment, ExitReason, Program
 
 
-def _districts(request=None):
-    return District.objects.filter(regency_id=settings.WELFARE_HOME_REGENCY).order_by("name")
-
-
 def _villages(request=None):
-    return Village.objects.filter(district__regency_id=settings.WELFARE_HOME_REGENCY).order_by(
-        "district__name", "name"
-    )
+    return home_villages(request).order_by("district__name", "name")
 
 
 def _programs(request=None):
@@ -40,7 +33,7 @@ class EnrollmentFilter(django_filters.FilterSet):
         label=_("Status"), choices=Enrollment.Status.choices, empty_label=_("All statuses")
     )
     district = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"), queryset=_districts, empty_label=_("All kecamatan")
+        label=_("Kecamatan"), queryset=home_districts, empty_label=_("All kecamatan")
     )
     village = django_filters.ModelChoiceFilter(
         label=_("Desa/kelurahan"), queryset=_villages, empty_label=_("All desa")
@@ -88,7 +81,7 @@ class DisbursementFilter(django_filters.FilterSet):
         label=_("Status"), choices=Disbursement.Status.choices, empty_label=_("All statuses")
     )
     district = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"), queryset=_districts, empty_label=_("All kecamatan")
+        label=_("Kecamatan"), queryset=home_districts, empty_label=_("All kecamatan")
     )
 
     class Meta:
@@ -100,7 +93,7 @@ class CandidateHouseholdFilter(django_filters.FilterSet):
     """The registry list from which eligible households are selected for a program."""
 
     district = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"), queryset=_districts, empty_label=_("All kecamatan")
+        label=_("Kecamatan"), queryset=home_districts, empty_label=_("All kecamatan")
     )
     village = django_filters.ModelChoiceFilter(
         label=_("Desa/kelurahan"), queryset=_villages, empty_label=_("All desa")
@@ -116,7 +109,7 @@ class CandidateHouseholdFilter(django_filters.FilterSet):
 
 class CandidatePersonFilter(django_filters.FilterSet):
     district = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"), queryset=_districts, empty_label=_("All kecamatan")
+        label=_("Kecamatan"), queryset=home_districts, empty_label=_("All kecamatan")
     )
     village = django_filters.ModelChoiceFilter(
         label=_("Desa/kelurahan"), queryset=_villages, empty_label=_("All desa")

@@ -202,7 +202,11 @@ def program_recap_export(request, code):
 
 def _enrollment_filter(request):
     return _styled(
-        EnrollmentFilter(request.GET or None, queryset=selectors.enrollment_list(user=request.user))
+        EnrollmentFilter(
+            request.GET or None,
+            queryset=selectors.enrollment_list(user=request.user),
+            request=request,
+        )
     )
 
 
@@ -402,13 +406,17 @@ def candidates(request, code):
         base = restrict(
             Person.objects.select_related("household", "village", "district"), request.user
         )
-        filterset = _styled(CandidatePersonFilter(request.GET or None, queryset=base))
+        filterset = _styled(
+            CandidatePersonFilter(request.GET or None, queryset=base, request=request)
+        )
         queryset = eligibility.eligible_persons(program, filterset.qs, today).order_by(
             "village__name", "name"
         )
     else:
         base = restrict(Household.objects.select_related("village", "district"), request.user)
-        filterset = _styled(CandidateHouseholdFilter(request.GET or None, queryset=base))
+        filterset = _styled(
+            CandidateHouseholdFilter(request.GET or None, queryset=base, request=request)
+        )
         queryset = eligibility.eligible_households(program, filterset.qs, today).order_by(
             "village__name", "no_kk"
         )

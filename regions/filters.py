@@ -1,6 +1,33 @@
 import django_filters
+from django.conf import settings
+from django.db.models import QuerySet
+
+from accounts.access import user_district_code
 
 from .models import District, Village
+
+
+def _own_district(request) -> str | None:
+    return user_district_code(getattr(request, "user", None))
+
+
+def home_districts(request=None) -> QuerySet[District]:
+    """The kecamatan a filter of the home regency offers: a TKSK only their own (another could
+    only ever show nothing). A django-filter ``queryset`` callable."""
+    queryset = District.objects.filter(regency_id=settings.WELFARE_HOME_REGENCY)
+    own = _own_district(request)
+    if own:
+        queryset = queryset.filter(code=own)
+    return queryset.order_by("name")
+
+
+def home_villages(request=None) -> QuerySet[Village]:
+    """The desa/kelurahan a filter of the home regency offers, scoped as ``home_districts``."""
+    queryset = Village.objects.filter(district__regency_id=settings.WELFARE_HOME_REGENCY)
+    own = _own_district(request)
+    if own:
+        queryset = queryset.filter(district_id=own)
+    return queryset
 
 
 class DistrictFilter(django_filters.FilterSet):

@@ -3,6 +3,7 @@ with extension panels and filters, soft delete and restore, imports from the pag
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -114,6 +115,29 @@ def test_tksk_sees_only_their_kecamatan(client_for, users, registry):
         .status_code
         == 404
     )
+
+
+def test_a_tksk_is_offered_only_their_own_kecamatan_to_filter_on(
+    client_for, api_for, users, district_a, district_b
+):
+    """Choosing another kecamatan could only ever show nothing: the filters of the registry,
+    the recipients and the disasters offer a TKSK their own, and the API names the refusal."""
+    for url in ("/registri/", "/program/penerima/", "/lapangan/bencana/"):
+        tksk_page = client_for(users["tksk"]).get(url).content.decode()
+        offered = re.findall(r'<option value="([\d.]+)"', _select(tksk_page, "district"))
+        assert offered == [district_a.code], url
+        staff_page = client_for(users["operator"]).get(url).content.decode()
+        assert len(re.findall(r'<option value="[\d.]+"', _select(staff_page, "district"))) == 28
+    refused = api_for(users["tksk"]).get("/api/v1/persons/", {"district": district_b.code})
+    assert refused.status_code == 400 and "district" in refused.json()["errors"]
+    own = api_for(users["tksk"]).get("/api/v1/persons/", {"district": district_a.code})
+    assert own.status_code == 200
+
+
+def _select(html: str, name: str) -> str:
+    match = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert match, name
+    return match.group(1)
 
 
 @pytest.fixture

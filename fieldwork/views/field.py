@@ -469,7 +469,9 @@ def activity_list(request):
         raise PermissionDenied(_("Daily entries are written by a TKSK."))
     filterset = styled(
         ActivityEntryFilter(
-            request.GET or None, queryset=selectors.activity_list(user=request.user)
+            request.GET or None,
+            queryset=selectors.activity_list(user=request.user),
+            request=request,
         )
     )
     context = {

@@ -36,7 +36,9 @@ def people(request):
     require(request.user, Domain.FIELDWORK, Action.VIEW)
     filterset = styled(
         PsksPersonFilter(
-            request.GET or None, queryset=selectors.psks_person_list(user=request.user)
+            request.GET or None,
+            queryset=selectors.psks_person_list(user=request.user),
+            request=request,
         )
     )
     return render(
@@ -125,7 +127,9 @@ def institutions(request):
     require(request.user, Domain.FIELDWORK, Action.VIEW)
     filterset = styled(
         PsksInstitutionFilter(
-            request.GET or None, queryset=selectors.psks_institution_list(user=request.user)
+            request.GET or None,
+            queryset=selectors.psks_institution_list(user=request.user),
+            request=request,
         )
     )
     return render(

@@ -32,7 +32,9 @@ def incident_list(request):
     require(request.user, Domain.FIELDWORK, Action.VIEW)
     filterset = styled(
         DisasterIncidentFilter(
-            request.GET or None, queryset=selectors.incident_list(user=request.user)
+            request.GET or None,
+            queryset=selectors.incident_list(user=request.user),
+            request=request,
         )
     )
     return render(
@@ -91,7 +93,11 @@ def disaster_recap(request):
 def referral_list(request):
     require(request.user, Domain.FIELDWORK, Action.VIEW)
     filterset = styled(
-        ReferralFilter(request.GET or None, queryset=selectors.referral_list(user=request.user))
+        ReferralFilter(
+            request.GET or None,
+            queryset=selectors.referral_list(user=request.user),
+            request=request,
+        )
     )
     return render(
         request,

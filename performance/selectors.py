@@ -1301,6 +1301,23 @@ def pending_approvals(*, user) -> QuerySet[Realization]:
     ).order_by("year", "quarter", "indicator__code")
 
 
+@dataclass
+class PendingQuarter:
+    year: int
+    quarter: int
+    count: int
+
+
+def pending_by_quarter(*, user, year: int | None = None) -> list[PendingQuarter]:
+    """The quarters holding realizations that wait for this user's approval, oldest first, so
+    that a link to "what awaits you" opens a quarter that has them."""
+    queryset = pending_approvals(user=user)
+    if year is not None:
+        queryset = queryset.filter(year=year)
+    rows = queryset.values("year", "quarter").annotate(n=Count("id")).order_by("year", "quarter")
+    return [PendingQuarter(row["year"], row["quarter"], row["n"]) for row in rows]
+
+
 def realization_list(*, user) -> QuerySet[Realization]:
     return restrict(Realization.objects.select_related("indicator__bidang"), user, Action.VIEW)
 

@@ -173,6 +173,11 @@ def dashboard(request):
     year, basis = _year(request), _basis(request)
     summary = selectors.year_summary(year=year, basis=basis)
     trend = selectors.trend(end_year=year, basis=basis) if summary else None
+    pending_quarters = (
+        selectors.pending_by_quarter(user=request.user, year=year)
+        if has_permission(request.user, P, Action.APPROVE)
+        else []
+    )
     return render(
         request,
         "performance/dashboard.html",
@@ -181,9 +186,8 @@ def dashboard(request):
             "summary": summary,
             "trend": trend,
             "basis": basis,
-            "pending": selectors.pending_approvals(user=request.user).filter(year=year).count()
-            if has_permission(request.user, P, Action.APPROVE)
-            else 0,
+            "pending_quarters": pending_quarters,
+            "pending": sum(q.count for q in pending_quarters),
             "chart_url": reverse("performance:chart_data") + f"?year={year}&basis={basis}",
         },
     )
@@ -238,14 +242,18 @@ def dashboard_panel(request) -> str | None:
         previous = selectors.year_summary(year=year - 1)
         if previous is not None and not previous.realized:
             previous = None
-    pending = (
-        selectors.pending_approvals(user=user).count()
-        if has_permission(user, P, Action.APPROVE)
-        else 0
+    pending_quarters = (
+        selectors.pending_by_quarter(user=user) if has_permission(user, P, Action.APPROVE) else []
     )
     return render_to_string(
         "performance/_panel.html",
-        {"summary": summary, "year": year, "pending": pending, "previous": previous},
+        {
+            "summary": summary,
+            "year": year,
+            "pending": sum(q.count for q in pending_quarters),
+            "first_pending": pending_quarters[0] if pending_quarters else None,
+            "previous": previous,
+        },
         request=request,
     )
 
@@ -1021,6 +1029,15 @@ def realization_list(request):
     level = request.GET.get("level") or ""
     if level not in Indicator.Level.values:
         level = ""
+    pending_elsewhere = (
+        [
+            q
+            for q in selectors.pending_by_quarter(user=user)
+            if (q.year, q.quarter) != (year, quarter)
+        ]
+        if status == Realization.Status.SUBMITTED and has_permission(user, P, Action.APPROVE)
+        else []
+    )
     items = selectors.realization_worklist(
         user=user,
         year=year,
@@ -1044,6 +1061,7 @@ def realization_list(request):
             "level": level,
             "levels": Indicator.Level.choices,
             "lock": selectors.lock_state(indicator_id=0, year=year, quarter=quarter, reopened={}),
+            "pending_elsewhere": pending_elsewhere,
         },
     )
 

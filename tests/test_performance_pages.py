@@ -350,3 +350,25 @@ def test_the_menu_marks_the_section_of_every_page(lebak, users, client_for):
         html = client.get(url, HTTP_ACCEPT_LANGUAGE="id").content.decode()
         active = re.findall(r'<a class="nav-link active"[^>]*>([^<]+)</a>', html)
         assert active == [section], (url, active)
+
+
+@pytest.mark.django_db
+def test_what_awaits_approval_is_linked_to_the_quarter_that_holds_it(
+    lebak, users, client_for, monkeypatch
+):
+    """In December the demo's submitted realizations are of quarter III: the home panel, the
+    dashboard and the work list of quarter IV lead there instead of to an empty list."""
+    monkeypatch.setattr(clock, "today", lambda: datetime.date(2026, 12, 7))
+    client = client_for(users["kepala_dinas"])
+    waiting = performance_selectors.pending_by_quarter(user=users["kepala_dinas"])
+    assert [(q.year, q.quarter, q.count) for q in waiting] == [(2026, 3, 3)]
+    home = client.get("/").content.decode()
+    link = re.search(r'href="(/kinerja/realisasi/[^"]*)">3 realisasi menunggu', home)
+    assert link and "quarter=3" in link.group(1), home[home.index("Kinerja 2026") :][:1500]
+    listed = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert listed.count("Menunggu persetujuan</span>") == 3
+    dashboard = client.get("/kinerja/?year=2026").content.decode()
+    assert "Tinjau triwulan III (3)" in dashboard
+    fourth = client.get("/kinerja/realisasi/?year=2026&quarter=4&status=submitted").content.decode()
+    assert "Juga menunggu persetujuan Anda:" in fourth
+    assert "?year=2026&amp;quarter=3&amp;status=submitted" in fourth

@@ -98,3 +98,20 @@ def test_years_and_keys_in_the_trail_are_shown_as_stored(client_for, users):
     assert "Renstra 2025-2029" in html
     assert ": 2025</li>" in html and ": 2029</li>" in html  # not 2.025, as a count would be
     assert "2.025" not in html and "2.029" not in html
+
+
+@pytest.mark.django_db
+def test_yes_no_and_lists_in_the_trail_read_as_words(client_for, users, village_a):
+    from fieldwork.models import PsksInstitution
+    from tests.factories.fieldwork import PsksInstitutionFactory
+
+    PsksInstitutionFactory(village=village_a, name="LKS Jejak Audit", active=True)
+    html = (
+        client_for(users["auditor"])
+        .get("/audit/", {"model": "fieldwork.PsksInstitution"}, HTTP_ACCEPT_LANGUAGE="id")
+        .content.decode()
+    )
+    assert PsksInstitution.objects.filter(name="LKS Jejak Audit").exists()
+    assert "LKS Jejak Audit" in html
+    assert "Aktif</span>: Ya</li>" in html
+    assert "True" not in html and "[]" not in html

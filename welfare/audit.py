@@ -59,8 +59,14 @@ def history_models() -> list[type[models.Model]]:
 
 
 def _display(value, model_field: models.Field | None, masked: bool) -> Any:
-    if value is None or value == "":
+    if value is None or value == "" or value == [] or value == {}:
         return "-"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list | tuple) and not masked:
+        base = getattr(model_field, "base_field", None)  # a list field's choices, if any
+        labels = dict(base.flatchoices) if base is not None and base.choices else {}
+        return ", ".join(str(labels.get(item, item)) for item in value)
     if masked:
         return (
             formatting.mask_text(value)
@@ -101,7 +107,7 @@ def _diff(record, previous, *, mask_personal: bool) -> list[FieldChange]:
         old = getattr(previous, name) if previous is not None else None
         if previous is not None and old == new:
             continue
-        if previous is None and new in (None, "", False):
+        if previous is None and (new in (None, "", False) or new == [] or new == {}):
             continue
         try:
             model_field = instance_type._meta.get_field(hist_field.name)

@@ -89,7 +89,7 @@ def test_role_rules_are_checked_on_user_forms(client_for, users):
 def test_years_and_keys_in_the_trail_are_shown_as_stored(client_for, users):
     from tests.factories.performance import RenstraFactory
 
-    RenstraFactory(start_year=2025, end_year=2029, name="Renstra 2025-2029")
+    plan = RenstraFactory(start_year=2025, end_year=2029, name="Renstra 2025-2029")
     html = (
         client_for(users["auditor"])
         .get("/audit/", {"model": "performance.Renstra"}, HTTP_ACCEPT_LANGUAGE="id")
@@ -98,6 +98,22 @@ def test_years_and_keys_in_the_trail_are_shown_as_stored(client_for, users):
     assert "Renstra 2025-2029" in html
     assert ": 2025</li>" in html and ": 2029</li>" in html  # not 2.025, as a count would be
     assert "2.025" not in html and "2.029" not in html
+    # a related record by its name (one query per kind), not by its key
+    assert f"Unit pengelola rencana</span>: {plan.bidang.name}</li>" in html
+
+
+@pytest.mark.django_db
+def test_a_personal_record_referred_to_stays_masked(client_for, users, village_a):
+    from tests.factories.beneficiaries import HouseholdFactory, PersonFactory
+
+    household = HouseholdFactory(village=village_a)
+    PersonFactory(household=household)
+    url = "/audit/"
+    masked = client_for(users["auditor"]).get(url, {"model": "beneficiaries.Person"})
+    assert f"keluarga #{household.pk}" in masked.content.decode()
+    assert household.no_kk not in masked.content.decode()
+    shown = client_for(users["admin"]).get(url, {"model": "beneficiaries.Person"})
+    assert f"</span>: {household.no_kk}</li>" in shown.content.decode()
 
 
 @pytest.mark.django_db

@@ -75,9 +75,54 @@ def _display(value, model_field: models.Field | None, masked: bool) -> Any:
         )
     if model_field is not None and model_field.choices:
         return dict(model_field.flatchoices).get(value, value)
+    if model_field is not None and model_field.is_relation and model_field.related_model:
+        target = model_field.target_field.attname  # the key the stored value refers to
+        return _Reference(model_field.related_model, target, value)  # named in bulk afterwards
     if model_field is not None and _is_identifier(model_field):
         return str(value)  # a key or a year is shown as stored, not as 2.026
     return value
+
+
+@dataclass(frozen=True)
+class _Reference:
+    model: type[models.Model]
+    field_name: str
+    pk: Any
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+def _name_references(entries: list[AuditEntry], *, mask_personal: bool) -> None:
+    """Replace the keys of related records by their names, one query per related model: a
+    record of a personal kind stays '<kind> #id' for a role that may not see personal data,
+    and one of a kind without an access policy stays '#id'."""
+    wanted: dict[tuple[type[models.Model], str], set] = {}
+    for entry in entries:
+        for change in entry.changes:
+            for value in (change.old, change.new):
+                if isinstance(value, _Reference):
+                    wanted.setdefault((value.model, value.field_name), set()).add(value.pk)
+    names: dict[_Reference, str] = {}
+    for (model, field_name), keys in wanted.items():
+        policy = getattr(model, "access", None)
+        if not isinstance(policy, AccessPolicy):
+            continue
+        if policy.personal and mask_personal:
+            label = model._meta.verbose_name
+            names.update({_Reference(model, field_name, k): f"{label} #{k}" for k in keys})
+            continue
+        # a name that mentions a related record (an indicator's code, say) costs no query per row
+        parents = [f.name for f in model._meta.concrete_fields if f.many_to_one]
+        queryset = model.objects.select_related(*parents) if parents else model.objects.all()
+        found = queryset.in_bulk(keys, field_name=field_name)
+        names.update({_Reference(model, field_name, k): str(obj) for k, obj in found.items()})
+    for entry in entries:
+        for change in entry.changes:
+            for attr in ("old", "new"):
+                value = getattr(change, attr)
+                if isinstance(value, _Reference):
+                    setattr(change, attr, names.get(value, str(value)))
 
 
 def _is_identifier(model_field: models.Field) -> bool:
@@ -218,10 +263,12 @@ def audit_trail(
     for historical_model, records in by_model.items():
         for record, previous in _entries_with_previous(records, historical_model):
             previous_of[(historical_model, record.history_id)] = previous
-    return [
+    entries = [
         _to_entry(r, previous_of[(type(r), r.history_id)], mask_personal=mask_personal)
         for r in page
     ]
+    _name_references(entries, mask_personal=mask_personal)
+    return entries
 
 
 def object_history(instance: models.Model, *, user) -> list[AuditEntry]:
@@ -236,4 +283,5 @@ def object_history(instance: models.Model, *, user) -> list[AuditEntry]:
         entries.append(_to_entry(record, previous, mask_personal=mask_personal))
         previous = record
     entries.reverse()
+    _name_references(entries, mask_personal=mask_personal)
     return entries

@@ -131,3 +131,18 @@ def test_yes_no_and_lists_in_the_trail_read_as_words(client_for, users, village_
     assert "LKS Jejak Audit" in html
     assert "Aktif</span>: Ya</li>" in html
     assert "True" not in html and "[]" not in html
+
+
+@pytest.mark.django_db
+def test_a_log_in_is_no_change_in_the_audit_trail(client, users):
+    operator = users["operator"]
+    operator.set_password("Sandi-Uji-2026!")
+    operator.save()
+    before = operator.history.count()
+    response = client.post(
+        "/akun/masuk/", {"username": operator.username, "password": "Sandi-Uji-2026!"}
+    )
+    assert response.status_code == 302
+    operator.refresh_from_db()
+    assert operator.last_login is not None  # still kept
+    assert operator.history.count() == before

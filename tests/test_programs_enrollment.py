@@ -130,6 +130,26 @@ class TestOverride:
         assert enrollment.override_failures[0]["rule"] == "desil"
         assert enrollment.history.first().override_justification == self.JUSTIFICATION
 
+    def test_the_overridden_rules_read_as_their_messages_in_the_history(
+        self, users, village_a, client_for
+    ):
+        program = make_program(max_desil=4)
+        household = make_household(village_a, desil=7)
+        enrollment = enroll(
+            users["kepala_bidang"],
+            program,
+            household=household,
+            override_justification=self.JUSTIFICATION,
+        )
+        message = enrollment.override_failures[0]["message"]
+        for url in (
+            "/audit/?model=programs.Enrollment",
+            f"/program/penerima/{enrollment.pk}/",
+        ):
+            page = client_for(users["admin"]).get(url)
+            assert page.status_code == 200, url
+            assert f"</span>: {message}</li>" in page.content.decode(), url
+
     def test_operator_may_not_override(self, users, village_a):
         program = make_program(max_desil=4)
         with pytest.raises(PermissionDenied):

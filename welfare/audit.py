@@ -66,7 +66,7 @@ def _display(value, model_field: models.Field | None, masked: bool) -> Any:
     if isinstance(value, list | tuple) and not masked:
         base = getattr(model_field, "base_field", None)  # a list field's choices, if any
         labels = dict(base.flatchoices) if base is not None and base.choices else {}
-        return ", ".join(str(labels.get(item, item)) for item in value)
+        return "; ".join(_list_item(item, labels) for item in value)
     if masked:
         return (
             formatting.mask_text(value)
@@ -81,6 +81,16 @@ def _display(value, model_field: models.Field | None, masked: bool) -> Any:
     if model_field is not None and _is_identifier(model_field):
         return str(value)  # a key or a year is shown as stored, not as 2.026
     return value
+
+
+def _list_item(item, labels: dict) -> str:
+    """One item of a list field: its label, the message of a structured item (a rule that was
+    overridden, say), or the item itself."""
+    if isinstance(item, dict):
+        return str(item.get("message") or ", ".join(f"{k}: {v}" for k, v in item.items()))
+    if isinstance(item, list):
+        return ", ".join(map(str, item))
+    return str(labels.get(item, item))
 
 
 @dataclass(frozen=True)

@@ -115,15 +115,17 @@ class TestEligibilityRefusals:
 class TestOverride:
     JUSTIFICATION = "Hasil musyawarah desa: kepala keluarga sakit menahun, desil belum diperbarui."
 
-    def test_kepala_bidang_overrides_and_the_justification_is_kept(self, users, village_a):
-        program = make_program(max_desil=4)
-        household = make_household(village_a, desil=7)
-        enrollment = enroll(
+    def _overridden(self, users, village):
+        """A household in desil 7 enrolled by the head of division in a program for desil 4."""
+        return enroll(
             users["kepala_bidang"],
-            program,
-            household=household,
+            make_program(max_desil=4),
+            household=make_household(village, desil=7),
             override_justification=self.JUSTIFICATION,
         )
+
+    def test_kepala_bidang_overrides_and_the_justification_is_kept(self, users, village_a):
+        enrollment = self._overridden(users, village_a)
         enrollment.refresh_from_db()
         assert enrollment.override_justification == self.JUSTIFICATION
         assert enrollment.override_by == users["kepala_bidang"]
@@ -133,14 +135,7 @@ class TestOverride:
     def test_the_overridden_rules_read_as_their_messages_in_the_history(
         self, users, village_a, client_for
     ):
-        program = make_program(max_desil=4)
-        household = make_household(village_a, desil=7)
-        enrollment = enroll(
-            users["kepala_bidang"],
-            program,
-            household=household,
-            override_justification=self.JUSTIFICATION,
-        )
+        enrollment = self._overridden(users, village_a)
         message = enrollment.override_failures[0]["message"]
         for url in (
             "/audit/?model=programs.Enrollment",

@@ -27,6 +27,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
+        # The password itself is never kept in the history; the row says what happened.
+        form.user._change_reason = _("Password changed by its owner")
         messages.success(self.request, _("Your password has been changed."))
         return super().form_valid(form)
 

@@ -146,3 +146,35 @@ def test_a_log_in_is_no_change_in_the_audit_trail(client, users):
     operator.refresh_from_db()
     assert operator.last_login is not None  # still kept
     assert operator.history.count() == before
+
+
+@pytest.mark.django_db
+def test_a_password_change_is_named_in_the_trail_without_the_password(client_for, users):
+    from .factories import TEST_PASSWORD
+
+    operator = users["operator"]
+    response = client_for(operator).post(
+        "/akun/kata-sandi/",
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "Kopi-Lebak-Pagi-2026",
+            "new_password2": "Kopi-Lebak-Pagi-2026",
+        },
+    )
+    assert response.status_code == 302
+    row = operator.history.latest()
+    assert row.history_change_reason == "Kata sandi diganti oleh pemiliknya"
+    html = client_for(users["auditor"]).get("/audit/", {"model": "accounts.User"}).content.decode()
+    assert "Kata sandi diganti oleh pemiliknya" in html
+    operator.refresh_from_db()
+    assert operator.password not in html
+
+
+def test_a_mapping_in_the_trail_reads_as_its_entries_or_its_message():
+    from welfare.audit import _display
+
+    assert _display({"code": "desil", "message": "Desil 7 di atas batas 4"}, None, False) == (
+        "Desil 7 di atas batas 4"
+    )
+    assert _display({"anak": 2, "lansia": 1}, None, False) == "anak: 2, lansia: 1"
+    assert _display({}, None, False) == "-"

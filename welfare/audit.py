@@ -63,6 +63,8 @@ def _display(value, model_field: models.Field | None, masked: bool) -> Any:
         return "-"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(value, dict) and not masked:
+        return _list_item(value, {})
     if isinstance(value, list | tuple) and not masked:
         base = getattr(model_field, "base_field", None)  # a list field's choices, if any
         labels = dict(base.flatchoices) if base is not None and base.choices else {}

@@ -33,6 +33,7 @@ from welfare.concurrency import ConcurrentUpdateError
 from welfare.formatting import format_rupiah
 from welfare.jobs import job_live_state
 from welfare.models import Job
+from welfare.params import query_quarter, query_year
 
 from . import calculations as calc
 from . import clock, exports, selectors, services, spreadsheets
@@ -106,8 +107,8 @@ def _int(value, default=None, *, low=None, high=None):
     return number
 
 
-def _year(request) -> int:
-    return _int(request.GET.get("year"), low=2000, high=2100) or selectors.default_year()
+def _year(request, *, warn: bool = True) -> int:
+    return query_year(request, default=selectors.default_year, warn=warn)
 
 
 def _basis(request) -> str:
@@ -115,11 +116,11 @@ def _basis(request) -> str:
 
 
 def _quarter(request, year: int) -> int:
-    quarter = _int(request.GET.get("quarter"), low=1, high=4)
-    if quarter:
-        return quarter
-    today = clock.today()
-    return calc.quarter_of_month(today.month) if today.year == year else 4
+    def current() -> int:
+        today = clock.today()
+        return calc.quarter_of_month(today.month) if today.year == year else 4
+
+    return query_quarter(request, default=current)
 
 
 def _attach(form, exc: ValidationError) -> None:
@@ -198,7 +199,7 @@ def dashboard(request):
 def chart_data(request):
     """The five-year trend as JSON for the dashboard chart (static/js/performance.js)."""
     require(request.user, P, Action.VIEW)
-    year, basis = _year(request), _basis(request)
+    year, basis = _year(request, warn=False), _basis(request)
     trend = selectors.trend(end_year=year, basis=basis)
 
     def figure(value):
@@ -1635,7 +1636,7 @@ def template_download(request, kind):
     if kind not in TEMPLATES:
         raise Http404
     filled = request.GET.get("filled") == "1"
-    year = _year(request)
+    year = _year(request, warn=False)
     if TEMPLATES[kind] == "plan":
         content = spreadsheets.plan_template(selectors.renstra_for_year(year) if filled else None)
     elif TEMPLATES[kind] == "budget":
@@ -1655,7 +1656,7 @@ def export(request, table):
     require(request.user, P, Action.EXPORT)
     if table not in exports.EXPORTS:
         raise Http404
-    year, basis = _year(request), _basis(request)
+    year, basis = _year(request, warn=False), _basis(request)
     _label, build = exports.EXPORTS[table]
     kwargs = {"year": year, "basis": basis, "user": request.user}
     if table == "indikator":

@@ -30,6 +30,7 @@ from regions.models import District
 from welfare.audit import object_history
 from welfare.concurrency import ConcurrentUpdateError
 from welfare.forms import style_form
+from welfare.params import query_year
 
 from . import eligibility, exports, selectors, services
 from .filters import (
@@ -79,15 +80,13 @@ def _errors(form, exc: ValidationError) -> None:
 
 
 class StatsParams:
-    """year, tahap, group_by and kecamatan from the query string (bad values fall back)."""
+    """year, tahap, group_by and kecamatan from the query string (bad values fall back; an
+    unreadable year says so)."""
 
-    def __init__(self, request, program: Program):
+    def __init__(self, request, program: Program, *, warn: bool = True):
         today = timezone.localdate()
         years = selectors.program_years(program)
-        try:
-            self.year = int(request.GET.get("year") or (years[0] if years else today.year))
-        except ValueError:
-            self.year = years[0] if years else today.year
+        self.year = query_year(request, default=years[0] if years else today.year, warn=warn)
         self.years = years or [today.year]
         self.stages = selectors.stages_of(program, self.year)
         number = request.GET.get("tahap") or ""
@@ -176,7 +175,7 @@ def program_realization(request, code):
 def program_recap_export(request, code):
     require(request.user, Domain.PROGRAMS, Action.EXPORT)
     program = selectors.program_get(user=request.user, code=code)
-    params = StatsParams(request, program)
+    params = StatsParams(request, program, warn=False)
     stats = selectors.program_stats(
         user=request.user,
         program=program,

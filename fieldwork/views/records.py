@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import Action, Domain, access_object, require
 from welfare.audit import object_history
+from welfare.params import query_year
 
 from .. import selectors, services
 from ..filters import DisasterIncidentFilter, ReferralFilter
@@ -20,10 +21,7 @@ from .common import attach_errors, can_manage, page_of, styled
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("tahun", ""))
-    except ValueError:
-        return timezone.localdate().year
+    return query_year(request, default=lambda: timezone.localdate().year, name="tahun")
 
 
 @require_safe

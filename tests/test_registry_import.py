@@ -457,6 +457,10 @@ def test_a_bulk_load_writes_no_creation_entries_but_later_changes_show_against_t
     _run(_csv(rows), admin)
     person = Person.objects.get(nik=rows[1]["nik"])
     assert person.history.count() == 0  # a district's first load: no million "+" entries
+    # ... yet the record's page tells when it was created, by which import and user
+    [created] = object_history(person, user=admin)
+    assert (created.change_type, created.user) == ("+", admin)
+    assert f"#{person.import_batch_id}" in created.reason and not created.changes
 
     rows[1]["name"] = "Nama Dikoreksi"
     _run(_csv(rows), admin)  # 1 change against 6 persons: not a bulk load

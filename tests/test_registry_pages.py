@@ -399,3 +399,52 @@ def test_counting_the_active_persons_can_read_the_small_index_only(users, regist
     assert "person_active_list_idx" in connection.introspection.get_constraints(
         connection.cursor(), Person._meta.db_table
     )
+
+
+def test_a_record_loaded_in_bulk_shows_its_creation_in_its_history(client_for, users, village_a):
+    from django.utils import timezone
+
+    from beneficiaries.models import Household
+
+    operator = users["operator"]
+    batch = ImportBatch.objects.create(file_name="dtsen.csv", created_by=operator)
+    loaded, demo = Household.objects.bulk_create(  # as a first load or the demo writes them
+        [
+            Household(
+                no_kk=f"360201010101000{n}", district_id=village_a.district_id, village=village_a
+            )
+            for n in (1, 2)
+        ]
+    )
+    Household.objects.filter(pk=loaded.pk).update(import_batch=batch)
+    batch.committed_at = timezone.now()
+    batch.save()
+    client = client_for(operator)
+
+    page = client.get(reverse("beneficiaries:household_detail", args=[loaded.pk]))
+    history = page.content.decode().split("app-history", 1)[1]
+    assert f"Dibuat sekaligus oleh impor #{batch.pk}" in history
+    assert operator.get_full_name() in history or operator.username in history
+    assert "Belum ada perubahan yang tercatat" not in history
+
+    page = client.get(reverse("beneficiaries:household_detail", args=[demo.pk]))
+    history = page.content.decode().split("app-history", 1)[1]
+    assert "Dibuat sekaligus (muat data massal)" in history
+
+    # Once edited, the page shows the edit above the creation, which stays.
+    demo.refresh_from_db()
+    response = client.post(
+        reverse("beneficiaries:household_edit", args=[demo.pk]),
+        {
+            "no_kk": demo.no_kk,
+            "village": village_a.pk,
+            "address": "Kp. Baru",
+            "status": "aktif",
+            "source": "other",
+            "version": demo.version,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    history = client.get(reverse("beneficiaries:household_detail", args=[demo.pk]))
+    history = history.content.decode().split("app-history", 1)[1]
+    assert history.index("Kp. Baru") < history.index("Dibuat sekaligus")

@@ -294,6 +294,40 @@ def object_history(instance: models.Model, *, user) -> list[AuditEntry]:
     for record in records:
         entries.append(_to_entry(record, previous, mask_personal=mask_personal))
         previous = record
+    if not records or records[0].history_type != "+":
+        entries[:0] = _creation_without_history(instance, mask_personal=mask_personal)
     entries.reverse()
     _name_references(entries, mask_personal=mask_personal)
     return entries
+
+
+def _creation_without_history(instance, *, mask_personal: bool) -> list[AuditEntry]:
+    """The creation of a record written in bulk (the demo, a district's first load, which keep
+    no history row per record): its date, and the import that wrote it when that is known."""
+    created = getattr(instance, "created_at", None)
+    if created is None:
+        return []
+    batch = getattr(instance, "import_batch", None)
+    by_batch = (
+        batch is not None
+        and batch.committed_at is not None
+        and batch.created_at <= created <= batch.committed_at
+    )
+    if by_batch:
+        reason = _("Created in bulk by import %(import)s; its values were not recorded.") % {
+            "import": f"#{batch.pk}"
+        }
+    else:
+        reason = _("Created in bulk; its values were not recorded.")
+    return [
+        AuditEntry(
+            date=created,
+            user=batch.created_by if by_batch else None,
+            change_type="+",
+            model_label=instance._meta.label,
+            model_name=str(instance._meta.verbose_name),
+            object_id=instance.pk,
+            object_repr="",
+            reason=str(reason),
+        )
+    ]

@@ -11,6 +11,7 @@ class FieldworkConfig(AppConfig):
         (_("PSKS"), "fieldwork:psks_people", "people", "fieldwork", "view"),
     ]
     dashboard_panel = "fieldwork.views.dashboard_panel"
+    dashboard_first_for = ("tksk",)  # a TKSK opens the app to send field forms
     # Data migrations seeding reference data (re-run by the tests after a flush).
     reference_seeds = [
         ("fieldwork.migrations.0002_seed_reference", "seed_kinds", "fieldwork.PsksKind"),

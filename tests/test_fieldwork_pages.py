@@ -140,7 +140,11 @@ def test_home_panel_for_the_tksk_and_the_office(client_for, users, village_a):
     submit(users["tksk"], KIND_DISASTER, disaster_payload(village_a))
     tksk_home = client_for(users["tksk"]).get("/").content.decode()
     assert "Menunggu di ponsel ini:" in tksk_home and "/static/js/fieldwork.js" in tksk_home
+    # a TKSK's daily work leads their home page; the office keeps the registry first
+    field, registry = '<div class="card-header"><i class="bi bi-phone', 'bi-person-vcard" aria'
+    assert tksk_home.index(field) < tksk_home.index(registry, tksk_home.index("<main"))
     office = client_for(users["kepala_bidang"]).get("/").content.decode()
+    assert office.index(registry, office.index("<main")) < office.index(field)
     assert "Formulir lapangan menunggu pemeriksaan: <strong>1</strong>" in office
     assert "Kecamatan tanpa TKSK: <strong>28</strong>" in office
 

@@ -64,7 +64,37 @@ def _prepare(document: dict) -> dict:
         elif block["type"] == "narrative":
             block["paragraphs"] = [p.strip() for p in block["text"].split("\n\n") if p.strip()]
         blocks.append(block)
+    _lead_into_wide_tables(blocks)
     return {"blocks": blocks, "toc": toc, "tables": tables, "figures": figures}
+
+
+TEXT_BLOCKS = ("subtitle", "p", "narrative", "list")
+SHORT_LEAD = 1500  # characters: a longer text fills its own portrait page anyway
+
+
+def _text_length(block: dict) -> int:
+    return len(block.get("text") or block.get("title") or "") + sum(
+        len(item) for item in block.get("items") or []
+    )
+
+
+def _lead_into_wide_tables(blocks: list[dict]) -> None:
+    """A heading with a short text before a landscape table goes onto the table's landscape
+    page (``wide``), instead of being left alone at the top of a portrait page."""
+    for index, block in enumerate(blocks):
+        if block["type"] != "table" or block["table"].get("orientation") != "landscape":
+            continue
+        start = index
+        while start > 0 and blocks[start - 1]["type"] in TEXT_BLOCKS:
+            start -= 1
+        if start == 0 or blocks[start - 1]["type"] != "heading":
+            continue  # the text continues something else: it stays where it is
+        while start > 0 and blocks[start - 1]["type"] == "heading":
+            start -= 1
+        lead = blocks[start:index]
+        if sum(_text_length(b) for b in lead) <= SHORT_LEAD:
+            for b in lead:
+                b["wide"] = True
 
 
 def _column_widths(table: dict) -> list[str]:

@@ -114,6 +114,28 @@ def test_generated_pdf_structure_figures_and_picture(regions, users, client_for,
     )
     size = PdfReader(io.BytesIO(data)).pages[landscape_page].mediabox
     assert size.width > size.height
+    # a heading before a landscape table goes onto the table's page, not left alone above
+    # a blank portrait page
+    for number, text in enumerate(pages[toc["I"] :], start=toc["I"] + 1):
+        body = [
+            line
+            for line in text.splitlines()
+            if line.strip()
+            and line.strip() not in ("DRAFT", str(number))
+            and "Dinas Sosial" not in line
+        ]
+        # a numbered heading with at most a short text under it, no table or chart, and the
+        # rest of the page blank
+        lone_heading = (
+            body
+            and re.match(r"\d+(\.\d+)+ ", body[0])
+            and not any(line.startswith(("Tabel ", "Grafik ")) for line in body)
+            and len(" ".join(body[1:])) < 400
+        )
+        assert not lone_heading, f"page {number} holds only {body}"
+    iku = next(i for i, t in enumerate(pages) if "Tabel 2.3" in t and i > toc["II"] - 1)
+    assert "2.1.4 Indikator Kinerja Utama" in pages[iku]
+    assert PdfReader(io.BytesIO(data)).pages[iku].mediabox.width > size.height * 0.99
 
     # download through the page, the table as XLSX
     client = client_for(users["auditor"])

@@ -50,6 +50,8 @@ def _prepare(document: dict) -> dict:
                 for row in table["rows"]
             ]
             block["widths"] = _column_widths(table)
+            # a table with no rows shows its note only: it needs no landscape page
+            block["wide"] = table.get("orientation") == "landscape" and bool(block["rows"])
             tables.append(block)
         elif block["type"] == "chart":
             block["svg"] = mark_safe(chart_svg(block["chart"]))
@@ -69,30 +71,46 @@ def _prepare(document: dict) -> dict:
 
 
 TEXT_BLOCKS = ("subtitle", "p", "narrative", "list")
-SHORT_LEAD = 1500  # characters: a longer text fills its own portrait page anyway
+SHORT_LEAD = 1500  # characters: a longer lead fills its own portrait page anyway
+SMALL_TABLE = 12  # rows: a table this small may join a landscape page
 
 
-def _text_length(block: dict) -> int:
+def _lead_length(block: dict) -> int:
+    if block["type"] == "table":
+        return 80 * (len(block["rows"]) + 2)  # about a line of text per row
     return len(block.get("text") or block.get("title") or "") + sum(
         len(item) for item in block.get("items") or []
     )
 
 
+def _joins_wide_page(block: dict) -> bool:
+    if block["type"] == "table":
+        return not block["wide"] and len(block["rows"]) <= SMALL_TABLE
+    return block["type"] in TEXT_BLOCKS
+
+
 def _lead_into_wide_tables(blocks: list[dict]) -> None:
-    """A heading with a short text before a landscape table goes onto the table's landscape
-    page (``wide``), instead of being left alone at the top of a portrait page."""
+    """A heading with a short lead (text, a small table) before a landscape table goes onto
+    the table's landscape page (``wide``), instead of standing alone at the top of an
+    otherwise blank portrait page."""
     for index, block in enumerate(blocks):
-        if block["type"] != "table" or block["table"].get("orientation") != "landscape":
+        if block["type"] != "table" or not block["wide"]:
             continue
         start = index
-        while start > 0 and blocks[start - 1]["type"] in TEXT_BLOCKS:
+        while start > 0 and _joins_wide_page(blocks[start - 1]):
             start -= 1
-        if start == 0 or blocks[start - 1]["type"] != "heading":
-            continue  # the text continues something else: it stays where it is
+            if blocks[start]["type"] == "subtitle":
+                break  # the lead starts at the nearest subtitle (a program's name, say)...
+        if start == 0 or (
+            blocks[start]["type"] != "subtitle" and blocks[start - 1]["type"] != "heading"
+        ):
+            continue  # ... or heading; otherwise it continues something else and stays
         while start > 0 and blocks[start - 1]["type"] == "heading":
             start -= 1
+        if start > 0 and blocks[start - 1]["type"] in ("chapter", "front"):
+            continue  # a chapter's opening page keeps its first section
         lead = blocks[start:index]
-        if sum(_text_length(b) for b in lead) <= SHORT_LEAD:
+        if sum(_lead_length(b) for b in lead) <= SHORT_LEAD:
             for b in lead:
                 b["wide"] = True
 

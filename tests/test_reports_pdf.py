@@ -158,3 +158,60 @@ def test_generated_pdf_structure_figures_and_picture(regions, users, client_for,
     api = client_for(users["kepala_dinas"])
     page = api.get("/laporan/lkjip/2025/").content.decode()
     assert "dibekukan" in page
+
+
+def _block(kind: str, *, rows: int = 0, landscape: bool = False) -> dict:
+    if kind != "table":
+        return {"type": kind, "text": "x", "title": "x"}
+    return {
+        "type": "table",
+        "table": {"orientation": "landscape" if landscape else "portrait"},
+        "rows": [{}] * rows,
+        "wide": landscape and rows > 0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("kinds", "moved"),
+    [
+        # a heading (and its short text) before a landscape table: onto the landscape page
+        (["p", "heading", "p", "wide"], [False, True, True]),
+        # a program's name (subtitle) with its small indicator table
+        (["wide", "subtitle", "small", "wide"], [True, True, True]),
+        # text that continues a chart stays; a chapter's first section stays on its page
+        (["chart", "p", "wide"], [False, False]),
+        (["chapter", "heading", "p", "wide"], [False, False, False]),
+        # a long table is no lead
+        (["heading", "long", "wide"], [False, False]),
+    ],
+)
+def test_a_short_lead_goes_onto_the_landscape_page_of_its_table(kinds, moved):
+    from reports.rendering import _lead_into_wide_tables
+
+    shapes = {
+        "wide": {"rows": 5, "landscape": True},
+        "small": {"rows": 3},
+        "long": {"rows": 40},
+    }
+    blocks = [_block("table", **shapes[k]) if k in shapes else _block(k) for k in kinds]
+    _lead_into_wide_tables(blocks)
+    assert [bool(b.get("wide")) for b in blocks[:-1]] == moved
+
+
+def test_a_landscape_table_without_rows_needs_no_landscape_page():
+    from reports.rendering import _prepare
+
+    document = {
+        "blocks": [
+            {
+                "type": "table",
+                "table": {
+                    "orientation": "landscape",
+                    "header": [[{"v": "Desa"}]],
+                    "rows": [],
+                    "note": "Tidak ada data",
+                },
+            }
+        ]
+    }
+    assert _prepare(document)["blocks"][0]["wide"] is False

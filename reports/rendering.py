@@ -67,6 +67,7 @@ def _prepare(document: dict) -> dict:
             block["paragraphs"] = [p.strip() for p in block["text"].split("\n\n") if p.strip()]
         blocks.append(block)
     _lead_into_wide_tables(blocks)
+    _trail_after_wide_tables(blocks)
     return {"blocks": blocks, "toc": toc, "tables": tables, "figures": figures}
 
 
@@ -112,6 +113,21 @@ def _lead_into_wide_tables(blocks: list[dict]) -> None:
         lead = blocks[start:index]
         if sum(_lead_length(b) for b in lead) <= SHORT_LEAD:
             for b in lead:
+                b["wide"] = True
+
+
+def _trail_after_wide_tables(blocks: list[dict]) -> None:
+    """A short text right after a landscape table (the sentences about it) stays on its page,
+    instead of standing alone on a portrait page before the next chapter."""
+    for index, block in enumerate(blocks):
+        if block["type"] != "table" or not block["wide"]:
+            continue
+        end = index + 1
+        while end < len(blocks) and blocks[end]["type"] in ("p", "narrative", "list"):
+            end += 1
+        trail = blocks[index + 1 : end]
+        if sum(_lead_length(b) for b in trail) <= SHORT_LEAD:
+            for b in trail:
                 b["wide"] = True
 
 

@@ -215,3 +215,17 @@ def test_a_landscape_table_without_rows_needs_no_landscape_page():
         ]
     }
     assert _prepare(document)["blocks"][0]["wide"] is False
+
+
+def test_the_sentences_after_a_landscape_table_stay_on_its_page():
+    from reports.rendering import _trail_after_wide_tables
+
+    blocks = [
+        _block("table", rows=5, landscape=True),
+        {"type": "list", "items": ["Dari 1.183 orang sasaran, 1.176 terlayani."]},
+        {"type": "chapter", "title": "PENUTUP"},
+        _block("table", rows=5, landscape=True),
+        {"type": "p", "text": "x" * 2000},  # a long text takes a portrait page of its own
+    ]
+    _trail_after_wide_tables(blocks)
+    assert [bool(b.get("wide")) for b in blocks] == [True, True, False, True, False]

@@ -295,13 +295,13 @@ def object_history(instance: models.Model, *, user) -> list[AuditEntry]:
         entries.append(_to_entry(record, previous, mask_personal=mask_personal))
         previous = record
     if not records or records[0].history_type != "+":
-        entries[:0] = _creation_without_history(instance, mask_personal=mask_personal)
+        entries[:0] = _creation_without_history(instance)
     entries.reverse()
     _name_references(entries, mask_personal=mask_personal)
     return entries
 
 
-def _creation_without_history(instance, *, mask_personal: bool) -> list[AuditEntry]:
+def _creation_without_history(instance) -> list[AuditEntry]:
     """The creation of a record written in bulk (the demo, a district's first load, which keep
     no history row per record): its date, and the import that wrote it when that is known."""
     created = getattr(instance, "created_at", None)

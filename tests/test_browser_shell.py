@@ -51,3 +51,34 @@ def test_wrong_password_is_refused_in_indonesian(live_server, desk, regions):
     desk.fill("#id_password", "bukan-sandinya")
     desk.click("button[type=submit]")
     assert "Nama pengguna atau kata sandi salah" in desk.locator(".alert-danger").inner_text()
+
+
+def test_list_tables_become_labelled_cards_on_a_phone(live_server, phone, desk, users, village_a):
+    from fieldwork.kinds import KIND_DISASTER
+
+    from .factories.fieldwork import disaster_payload, submit
+
+    submit(users["tksk"], KIND_DISASTER, disaster_payload(village_a))
+    for page in (phone, desk):
+        browser_login(page, live_server, users["kepala_bidang"].username, TEST_PASSWORD)
+        page.goto(f"{live_server.url}/lapangan/kotak-masuk/")
+    row = "table.table-stack tbody tr"
+    cell = f"{row} td[data-label='Kecamatan']"
+
+    # A phone: no column headings, each cell labelled, the row a card that fits the screen.
+    assert phone.evaluate("getComputedStyle(document.querySelector('table thead')).display") == (
+        "none"
+    )
+    assert phone.locator(row).count() == 1
+    assert phone.locator(cell).inner_text().startswith(village_a.district.name)
+    label = phone.evaluate(
+        f"getComputedStyle(document.querySelector(\"{cell}\"), '::before').content"
+    )
+    assert label == '"Kecamatan"'
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+
+    # A desk keeps the ordinary table with its headings and no labels drawn.
+    assert desk.locator("table thead").is_visible()
+    assert desk.evaluate(
+        f"getComputedStyle(document.querySelector(\"{cell}\"), '::before').content"
+    ) in ("none", "normal")

@@ -445,6 +445,62 @@ def _disaster(village, days_ago, kind, persons, households, **extra):
     return payload
 
 
+# Last year's incidents (the year of the demo's LKjIP): (kecamatan, type, month, day,
+# persons, households, extra), each sent the next day and approved two days later.
+LAST_YEAR_DISASTERS = [
+    ("Cibeber", "banjir", 1, 14, 86, 24, {"displaced": 30, "houses_light": 12, "infants": 7}),
+    ("Cilograng", "tanah_longsor", 2, 3, 19, 5, {"houses_heavy": 4, "children": 6}),
+    ("Leuwidamar", "puting_beliung", 3, 21, 27, 8, {"houses_moderate": 6, "houses_light": 2}),
+    ("Rangkasbitung", "kebakaran", 5, 9, 6, 2, {"houses_heavy": 2}),
+    ("Bayah", "gempa", 6, 30, 42, 12, {"houses_moderate": 7, "houses_light": 9, "elderly": 6}),
+    ("Malingping", "banjir", 11, 18, 64, 19, {"displaced": 18, "houses_light": 11}),
+    ("Sajira", "tanah_longsor", 12, 2, 11, 3, {"houses_heavy": 2, "injured": 1}),
+    (
+        "Panggarangan",
+        "lainnya",
+        12,
+        20,
+        9,
+        3,
+        {"disaster_type_other": "Abrasi pantai", "houses_moderate": 3},
+    ),
+]
+
+
+def _last_year_disasters(by_name, first_village, rng) -> int:
+    made = 0
+    today = timezone.localdate()
+    for name, kind, month, day, persons, households, extra in LAST_YEAR_DISASTERS:
+        district = by_name.get(name)
+        if district is None:
+            continue
+        occurred = datetime.date(today.year - 1, month, day)
+        user = _account(district)
+        payload = _disaster(
+            first_village(name), (today - occurred).days, kind, persons, households, **extra
+        )
+        sent = timezone.make_aware(datetime.datetime.combine(occurred, datetime.time(10)))
+        sent += datetime.timedelta(days=1)
+        submission, created = _send(
+            user,
+            KIND_DISASTER,
+            payload,
+            _key("disaster", district.code, occurred.isoformat()),
+            files={"photos": [_photo(rng)]},
+            when=sent,
+        )
+        if not created:
+            continue
+        made += 1
+        _review(submission, "approve")
+        reviewed = sent + datetime.timedelta(days=2)
+        Submission.objects.filter(pk=submission.pk).update(
+            reviewed_at=reviewed, applied_at=reviewed
+        )
+        submission.events.filter(at__gt=sent).update(at=reviewed)
+    return made
+
+
 def _referral(village, days_ago, name, sex, age, service, situation, referred_to):
     return {
         "referral_date": (timezone.localdate() - datetime.timedelta(days=days_ago)).isoformat(),
@@ -537,6 +593,8 @@ def _field_forms(districts, villages) -> int:
             services.submission_resubmit(
                 actor=user, submission=submission, form=form, client_key=_key("fix", district.code)
             )
+
+    made += _last_year_disasters(by_name, first_village, rng)
 
     # Referrals: one approved with a follow-up, one waiting, one returned.
     referral_plans = [

@@ -5,6 +5,10 @@ The catalogue: PKH, BPNT/Program Sembako, ASPD (ASODK), KUBE, ASLUT, PKSA (natio
 district's cash aid for persons with disabilities paid in two tahap, permakanan for residents of
 LKS, and aid for disaster victims from Belanja Tidak Terduga (APBD kabupaten).
 
+The recipients chosen by the rules have been enrolled since January of last year, so that last
+year (the year of the demo's LKjIP) has its stages paid in full and this year its stages paid so
+far; exits, replacements, overrides and the disaster aid happen this year.
+
 Made through the services (eligibility and quota checked as in real use), deterministic
 (``welfare.demo_data.seeded`` and ordered ids) and idempotent (nothing is made when programs
 hold enrollments already). A few households in desil 6-7 are enrolled in PKH by a Kepala Bidang
@@ -316,17 +320,22 @@ def _seed(actor) -> dict:
         programs[code] = program
         _stages(program, year, stages, schedule)
 
+    ongoing = []
     for spec in CATALOGUE:
         code, share = spec[0], spec[-1]
         program = programs[code]
         if program.unit == "group" or share == 0:
             continue
+        _stages(program, year - 1, program.stages_per_year, program.schedule)
         _enroll_eligible(actor, program, year, share)
+        ongoing.append(program)
+    # Last year is over: every stage of it is paid before this year's exits and replacements.
+    disbursements = _disburse(actor, ongoing, year - 1, today)
     _kube(actor, programs["KUBE"], year)
     _disaster(actor, programs["BTT-BENCANA"], year)
     _inclusion_cases(actor, programs["PKH"], year)
     _exits_and_replacements(actor, programs, year)
-    disbursements = _disburse(actor, list(programs.values()), year, today)
+    disbursements += _disburse(actor, list(programs.values()), year, today)
     return {
         "programs": len(programs),
         "enrollments": Enrollment.objects.count(),
@@ -353,7 +362,9 @@ def _stages(program: Program, year: int, count: int, schedule: str) -> None:
 
 
 def _enroll_eligible(actor, program: Program, year: int, share: float) -> None:
-    start = datetime.date(year, 1, 2)
+    """Enroll a share of the eligible since January of last year, with a quota for last year
+    and this year."""
+    start = datetime.date(year - 1, 1, 2)
     rng = seeded("programs", program.code)
     if program.unit == "person":
         candidates = eligibility.eligible_persons(program, Person.objects.all(), start)
@@ -365,8 +376,9 @@ def _enroll_eligible(actor, program: Program, year: int, share: float) -> None:
     per_district = Counter(d for _pk, d in rows)
     ProgramQuota.objects.bulk_create(
         [
-            ProgramQuota(program=program, year=year, district_id=d, quota=math.ceil(n / 10) * 10)
+            ProgramQuota(program=program, year=y, district_id=d, quota=math.ceil(n / 10) * 10)
             for d, n in per_district.items()
+            for y in (year - 1, year)
         ]
     )
     if not chosen:
@@ -377,8 +389,8 @@ def _enroll_eligible(actor, program: Program, year: int, share: float) -> None:
         ids=chosen,
         start_date=start,
         status=Enrollment.Status.ACTIVE,
-        decree_number=f"460/Kep.{program.code}/Dinsos/{year}",
-        decree_date=datetime.date(year, 1, 2),
+        decree_number=f"460/Kep.{program.code}/Dinsos/{start.year}",
+        decree_date=start,
     )
     # Some stay proposed or verified (waiting for the next decree).
     waiting = [pk for pk, _d in rows if pk not in set(chosen) and rng.random() < 0.3]

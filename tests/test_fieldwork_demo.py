@@ -4,6 +4,7 @@ matches the LKjIP's shape, field forms exist in every state, and a second run ch
 import io
 
 import pytest
+from django.utils import timezone
 
 from accounts import demo as accounts_demo
 from accounts.access import Role
@@ -33,6 +34,16 @@ def test_demo_is_complete_consistent_and_idempotent(regions):
     assert statuses == {"submitted", "returned", "resubmitted", "approved", "rejected"}
     assert DisasterIncident.objects.count() >= 2
     admin = User.objects.get(username="admin")
+    # Last year (the demo LKjIP's year) has its approved incidents: the LKjIP table of victims
+    # per kecamatan and type is not a page of zeros.
+    last_year = timezone.localdate().year - 1
+    victims = selectors.disaster_victims(user=admin, year=last_year)
+    assert victims.total == sum(d[4] for d in demo.LAST_YEAR_DISASTERS) == 264
+    assert sum(1 for row in victims.rows if row.total) == len(demo.LAST_YEAR_DISASTERS)
+    assert all(victims.totals[key] for key, _label in victims.columns)
+    last_year_forms = Submission.objects.filter(event_date__year=last_year)
+    assert set(last_year_forms.values_list("status", flat=True)) == {"approved"}
+    assert all(s.reviewed_at.year == last_year for s in last_year_forms)
     assert selectors.psks_worker_recap(user=admin).totals["tksk"] == 28
     assert selectors.psks_worker_recap(user=admin).totals["tksk_certified"] == 11
     assert selectors.lks_recap(user=admin).totals == {

@@ -50,6 +50,15 @@ def test_demo(users):
             queryset = Person.objects.filter(pk__in=[e.person_id for e in sample])
             fails = eligibility.check_persons(program, queryset, sample[0].start_date)
         assert all(rule.rule == "enrolled" for failures in fails.values() for rule in failures)
+    # Last year (the demo LKjIP's year) is paid in full, stage by stage, per desa.
+    bspd = Program.objects.get(code="BSPD-KAB")
+    last_year = selectors.program_stats(user=admin, program=bspd, year=year - 1)
+    assert last_year.total.recipients > 50
+    assert 90 <= last_year.total.pct_amount < 100  # a few payments failed or were postponed
+    realization = selectors.realization_by_area(program=bspd, year=year - 1)
+    stages = [s.name for s in realization[-1].stages]
+    assert stages == [f"Tahap I {year - 1}", f"Tahap II {year - 1}"]
+    assert all(s.paid > 50 for s in realization[-1].stages)
     assert Enrollment.objects.filter(override_by__isnull=False).exists()
     assert Enrollment.objects.filter(replaces__isnull=False).exists()
     assert Enrollment.objects.filter(status="keluar").exclude(exit_reason="").exists()

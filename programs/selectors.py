@@ -9,7 +9,9 @@ Definitions (README "Programs"):
   when it has none);
 * *enrolled*: enrollments whose period touches the year, in any status but *usulan* (those who
   left during the year included);
-* *active*: of those, the ones with status *aktif*;
+* *active*: of those, the ones with status *aktif*, and the ones that left (*keluar*,
+  *graduasi*) in a later year: they received the program when the year closed, so a past
+  year's figure does not shrink when its recipients leave afterwards;
 * *recipients*: enrollments with a disbursement planned in the stage (or, without a stage, in any
   stage of the year);
 * *paid*: recipients with a disbursement *disalurkan* (count) and the amount paid;
@@ -239,7 +241,11 @@ def program_stats(
         .values(key)
         .annotate(
             enrolled=Sum("count"),
-            active=Sum("count", filter=Q(status=Enrollment.Status.ACTIVE)),
+            active=Sum(
+                "count",
+                filter=Q(status=Enrollment.Status.ACTIVE)
+                | Q(status__in=Enrollment.CLOSED_STATUSES, end_year__gt=year),
+            ),
         )
     }
     money = _money(

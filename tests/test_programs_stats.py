@@ -268,3 +268,38 @@ def test_an_area_whose_recipients_all_left_counts_zero_active(users, district_a,
         row = next(r for r in stats.rows if r.enrolled)
         assert (row.enrolled, row.active) == (1, 0)
         assert (stats.total.enrolled, stats.total.active) == (1, 0)
+
+
+def test_a_past_years_active_count_keeps_who_left_in_a_later_year(users, village_a):
+    """Active in a year is who received the program when it closed: a recipient who leaves the
+    next year still counts as active in this year's figures, not in the next year's."""
+    op = users["operator"]
+    program = make_program()
+    last_year = datetime.date(YEAR - 1, 1, 2)
+    staying, leaving = (
+        services.enrollment_create(
+            actor=op,
+            program=program,
+            household=make_household(village_a),
+            start_date=last_year,
+            status="aktif",
+            decree_number="460/1",
+            decree_date=last_year,
+        )
+        for _ in range(2)
+    )
+    services.enrollment_transition(
+        actor=op,
+        enrollment=leaving,
+        version=leaving.version,
+        status="keluar",
+        exit_reason="meninggal",
+        on=timezone.localdate(),
+    )
+    figures = {
+        year: selectors.program_stats(user=users["kepala_dinas"], program=program, year=year)
+        for year in (YEAR - 1, YEAR)
+    }
+    assert (figures[YEAR - 1].total.enrolled, figures[YEAR - 1].total.active) == (2, 2)
+    assert (figures[YEAR].total.enrolled, figures[YEAR].total.active) == (2, 1)
+    assert staying.status == "aktif"

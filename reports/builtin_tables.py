@@ -204,7 +204,8 @@ def aid_per_village(year: int, user, *, program_code: str) -> TableData | None:
         header=[
             [
                 _h(_("No."), rows=2),
-                _h(_("Kecamatan / desa"), rows=2),
+                _h(_("Kecamatan"), rows=2),
+                _h(_("Desa/kelurahan"), rows=2),
                 _h(_("Recipients"), rows=2),
                 *[_h(str(stage.name), cols=2) for stage in stages],
             ],
@@ -214,26 +215,32 @@ def aid_per_village(year: int, user, *, program_code: str) -> TableData | None:
         source=_("Source: disbursements of %(program)s recorded in the application")
         % {"program": program.code},
     )
-    number = 0
+    # As the district reports it: the kecamatan numbered and named on its first desa, its
+    # desa below, then its sub total.
+    number, current = 0, None
     for row in rows[:-1]:
         cells = []
         for figure in row.stages:
             cells += [num(figure.paid), pct(figure.pct)]
         if row.is_subtotal:
             table.add(
-                _h(_("Sub total %(kecamatan)s") % {"kecamatan": row.name.title()}, cols=2),
+                _h(_("Sub total %(kecamatan)s") % {"kecamatan": row.name.title()}, cols=3),
                 num(row.recipients),
                 *cells,
                 style="total",
             )
+            continue
+        if row.district_code != current:
+            number, current = number + 1, row.district_code
+            district = [text(number), text(row.district_name.title())]
         else:
-            number += 1
-            table.add(text(number), text(row.name.title()), num(row.recipients), *cells)
+            district = [text(""), text("")]
+        table.add(*district, text(row.name.title()), num(row.recipients), *cells)
     total = rows[-1]
     cells = []
     for figure in total.stages:
         cells += [num(figure.paid), pct(figure.pct)]
-    table.add(_h(_("Total"), cols=2), num(total.recipients), *cells, style="total")
+    table.add(_h(_("Total"), cols=3), num(total.recipients), *cells, style="total")
     return table
 
 

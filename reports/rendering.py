@@ -143,10 +143,8 @@ def _column_widths(table: dict) -> list[str]:
     weights = [float(w) for w in table.get("widths") or []]
     if len(weights) != count:
         weights = [4.0] * count
-        for header_row in table["header"]:
-            if sum(c.get("cs", 1) for c in header_row) != count:
-                continue  # spans of the row above: positions are not known here
-            for column, cell in enumerate(header_row):
+        for column, cell in _header_positions(table["header"]):
+            if cell.get("cs", 1) == 1 and column < count:
                 longest = max((len(w) for w in str(cell.get("v", "")).split()), default=0)
                 weights[column] = max(weights[column], longest + 1.5)
         for row in table["rows"][:200]:
@@ -165,6 +163,22 @@ def _column_widths(table: dict) -> list[str]:
                 column += cs
     total = sum(weights) or 1.0
     return [f"{100 * w / total:.2f}%" for w in weights]
+
+
+def _header_positions(header: list[list[dict]]):
+    """(column, cell) of every header cell, placed as a browser places them: a cell spanning
+    rows takes its column in the rows below, so a second header row (e.g. "Tersalur", "%"
+    under each tahap) lands under its own columns."""
+    taken: dict[int, set[int]] = {}
+    for row_index, header_row in enumerate(header):
+        column = 0
+        for cell in header_row:
+            while column in taken.get(row_index, set()):
+                column += 1
+            yield column, cell
+            for r in range(row_index, row_index + cell.get("rs", 1)):
+                taken.setdefault(r, set()).update(range(column, column + cell.get("cs", 1)))
+            column += cell.get("cs", 1)
 
 
 def _css_string(value: str) -> str:

@@ -60,8 +60,16 @@ def test_aid_table_is_the_program_realization(world, users, district_a):  # noqa
     assert total[1] == rows[-1].recipients == 6
     # Tahap 1: 4 of 6 paid (66,67 %); tahap 2: 5 of 6 (83,33 %)
     assert [format_cell(c) for c in table.rows[-1]["cells"][2:]] == ["4", "66,67", "5", "83,33"]
-    a1 = next(row for row in table.rows if _values(row)[1] == world["a1"].name.title())
-    assert [format_cell(c) for c in a1["cells"][2:]] == ["3", "3", "100,00", "2", "66,67"]
+    a1 = next(row for row in table.rows if _values(row)[2] == world["a1"].name.title())
+    assert [format_cell(c) for c in a1["cells"][3:]] == ["3", "3", "100,00", "2", "66,67"]
+    # The kecamatan is numbered and named on its first desa only, as the district reports it.
+    body = [_values(row) for row in table.rows if row["style"] != "total"]
+    assert [row[:2] for row in body if row[0]] == [
+        [str(n), name]
+        for n, name in enumerate(
+            dict.fromkeys(r.district_name.title() for r in rows if not r.is_subtotal), 1
+        )
+    ]
     subtotal = next(
         row
         for row in table.rows

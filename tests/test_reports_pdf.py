@@ -229,3 +229,24 @@ def test_the_sentences_after_a_landscape_table_stay_on_its_page():
     ]
     _trail_after_wide_tables(blocks)
     assert [bool(b.get("wide")) for b in blocks] == [True, True, False, True, False]
+
+
+def test_sub_headings_under_a_spanning_heading_widen_their_own_columns():
+    """Two header rows (No. and Desa spanning both; "Tersalur" and "%" under each tahap): each
+    sub heading counts for the column it stands over, so "Tersalur" does not wrap in tahap II."""
+    from reports.rendering import _column_widths, _header_positions
+
+    header = [
+        [
+            {"v": "No.", "rs": 2},
+            {"v": "Desa", "rs": 2},
+            {"v": "Tahap I", "cs": 2},
+            {"v": "Tahap II", "cs": 2},
+        ],
+        [{"v": "Tersalur"}, {"v": "%"}, {"v": "Tersalur"}, {"v": "%"}],
+    ]
+    placed = [(column, cell["v"]) for column, cell in _header_positions(header)]
+    assert placed[4:] == [(2, "Tersalur"), (3, "%"), (4, "Tersalur"), (5, "%")]
+    rows = [{"cells": [{"v": "1"}, {"v": "Cibeber"}] + [{"v": "1", "t": "num"}] * 4}]
+    widths = [float(w.rstrip("%")) for w in _column_widths({"header": header, "rows": rows})]
+    assert widths[2] == widths[4] > widths[3] == widths[5]

@@ -13,7 +13,14 @@ from programs import selectors, services
 from programs.integrations import recipients_paid
 from programs.models import Disbursement, Enrollment
 
-from .factories.programs import make_household, make_program, make_stage, quota
+from .factories.programs import (
+    enroll_active,
+    leave,
+    make_household,
+    make_program,
+    make_stage,
+    quota,
+)
 
 YEAR = timezone.localdate().year
 START = datetime.date(YEAR, 1, 2)
@@ -276,26 +283,8 @@ def test_a_past_years_active_count_keeps_who_left_in_a_later_year(users, village
     op = users["operator"]
     program = make_program()
     last_year = datetime.date(YEAR - 1, 1, 2)
-    staying, leaving = (
-        services.enrollment_create(
-            actor=op,
-            program=program,
-            household=make_household(village_a),
-            start_date=last_year,
-            status="aktif",
-            decree_number="460/1",
-            decree_date=last_year,
-        )
-        for _ in range(2)
-    )
-    services.enrollment_transition(
-        actor=op,
-        enrollment=leaving,
-        version=leaving.version,
-        status="keluar",
-        exit_reason="meninggal",
-        on=timezone.localdate(),
-    )
+    staying, leaving = (enroll_active(op, program, village_a, start=last_year) for _ in range(2))
+    leave(op, leaving, on=timezone.localdate(), reason="meninggal")
     figures = {
         year: selectors.program_stats(user=users["kepala_dinas"], program=program, year=year)
         for year in (YEAR - 1, YEAR)

@@ -127,3 +127,32 @@ def quota(program, year, *, district=None, village=None, n=10):
         village=village,
         quota=n,
     )
+
+
+def enroll_active(actor, program, village, *, start: datetime.date, **household):
+    """An active enrollment of a new household of the village, with its decree."""
+    from programs import services
+
+    return services.enrollment_create(
+        actor=actor,
+        program=program,
+        household=make_household(village, **household),
+        start_date=start,
+        status="aktif",
+        decree_number=f"460/{next(_serial)}",
+        decree_date=start,
+    )
+
+
+def leave(actor, enrollment, *, on: datetime.date, reason: str = "pindah"):
+    """The enrollment ends (keluar) on the date, for the reason."""
+    from programs import services
+
+    return services.enrollment_transition(
+        actor=actor,
+        enrollment=enrollment,
+        version=enrollment.version,
+        status="keluar",
+        exit_reason=reason,
+        on=on,
+    )

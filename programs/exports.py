@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from accounts.access import can_view_personal
 from welfare.formatting import mask_identity_number, mask_name, mask_text
+from welfare.pdf import html_to_pdf
 
 from . import selectors
 
@@ -122,8 +123,6 @@ def bnba_xlsx(queryset, *, user, order: str = "name", title: str = "") -> bytes:
 
 
 def bnba_pdf(queryset, *, user, order: str = "name", title: str = "") -> bytes:
-    from weasyprint import HTML
-
     rows = []
     truncated = False
     for row in bnba_rows(queryset, user=user, order=order):
@@ -142,7 +141,7 @@ def bnba_pdf(queryset, *, user, order: str = "name", title: str = "") -> bytes:
             "printed": timezone.localtime(),
         },
     )
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)[0]
 
 
 def recap_xlsx(stats: selectors.ProgramStats, realization: list) -> bytes:
@@ -206,8 +205,6 @@ def recap_xlsx(stats: selectors.ProgramStats, realization: list) -> bytes:
 
 
 def recap_pdf(stats: selectors.ProgramStats, realization: list) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string(
         "programs/pdf/recap.html",
         {
@@ -217,4 +214,4 @@ def recap_pdf(stats: selectors.ProgramStats, realization: list) -> bytes:
             "stages": realization[-1].stages if realization else [],
         },
     )
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)[0]

@@ -8,15 +8,14 @@ page of an unapproved version.
 
 from __future__ import annotations
 
-import gc
-import io
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
+
+from welfare.pdf import html_to_pdf
 
 from .charts import chart_svg
 from .kinds import get_kind
@@ -200,28 +199,6 @@ def render_html(document: dict, *, draft: bool) -> str:
         return render_to_string(kind.template, context)
 
 
-@contextmanager
-def _without_cyclic_gc():
-    """WeasyPrint allocates hundreds of thousands of short-lived boxes; the cyclic collector
-    scanning them again and again took about 15 % of the CPU time of the LKjIP (measured:
-    8,8-9,6 s with it, 7,6-8,0 s without, for 40 MB more at the peak). Reference counting
-    still frees what it can; the cycles are collected once the collector is back on."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def render_pdf(document: dict, *, draft: bool) -> tuple[bytes, int]:
     """The PDF and its number of pages."""
-    from weasyprint import HTML
-
-    html = render_html(document, draft=draft)
-    buffer = io.BytesIO()
-    with _without_cyclic_gc():
-        rendered = HTML(string=html, base_url=str(settings.MEDIA_ROOT) + "/").render()
-        rendered.write_pdf(buffer)
-    return buffer.getvalue(), len(rendered.pages)
+    return html_to_pdf(render_html(document, draft=draft), base_url=str(settings.MEDIA_ROOT) + "/")

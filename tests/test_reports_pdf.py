@@ -250,3 +250,17 @@ def test_sub_headings_under_a_spanning_heading_widen_their_own_columns():
     rows = [{"cells": [{"v": "1"}, {"v": "Cibeber"}] + [{"v": "1", "t": "num"}] * 4}]
     widths = [float(w.rstrip("%")) for w in _column_widths({"header": header, "rows": rows})]
     assert widths[2] == widths[4] > widths[3] == widths[5]
+
+
+def test_pdf_rendering_turns_the_cyclic_collector_back_on_even_when_it_fails():
+    import gc
+
+    from welfare.pdf import html_to_pdf, without_cyclic_gc
+
+    pdf, pages = html_to_pdf("<p>Halaman satu</p><p style='break-before: page'>dua</p>")
+    assert pdf.startswith(b"%PDF") and pages == 2
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), without_cyclic_gc():
+        assert not gc.isenabled()
+        raise RuntimeError("render failed")
+    assert gc.isenabled()

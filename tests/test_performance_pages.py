@@ -54,6 +54,15 @@ def test_dashboard_shows_the_year_in_indonesian(lebak, users, client_for):
     assert "49,77%" in html and "Sangat Rendah" in html and "102,81%" in html
     assert "99,54%" in html and "Rp11.778.490.236" in html and "95,29%" in html
     assert "Realisasi belum tersedia. Hasil evaluasi SAKIP" in html
+    # The indicator without realization (Nilai SAKIP) keeps its band, muted with the reason;
+    # a realized one (IKM, 99,54 %) keeps its colour.
+    rows = dict(re.findall(r'<tr data-indicator="([^"]+)">(.*?)</tr>', html, re.S))
+    assert re.search(
+        r'badge text-bg-light border text-secondary" title="Realisasi belum tersedia\.[^"]*">'
+        r"Sangat Rendah<",
+        rows["IKU-1"],
+    )
+    assert '<span class="badge text-bg-success">Sangat Tinggi</span>' in rows["IKU-2"]
     assert "2.025" not in html  # years are not written as numbers with a separator
     assert 'data-chart-url="/kinerja/grafik/?year=2025&amp;basis=latest"' in html
     assert "vendor/chart.js/chart.umd.min.js" in html and "js/performance.js" in html
@@ -309,6 +318,7 @@ def test_dashboard_of_a_year_without_an_approved_realization(lebak, users, clien
     assert ">-</div>" in headline
     assert "Belum ada realisasi indikator tahun 2026 yang disetujui." in headline
     assert "Realisasi belum tersedia." in html  # the indicators' own 0 % and its reason
+    assert "text-bg-danger" not in html  # no red alarm for what has not come in yet
     headers = re.findall(r'<div class="card-header d-flex[^"]*">(.*?)</div>', html, re.S)
     objectives = [h for h in headers if "Sasaran S" in h]
     assert len(objectives) == 2

@@ -28,10 +28,18 @@ def roman(quarter):
 
 
 @register.simple_tag
-def band(spec, empty="-"):
-    """A rating or effectiveness band as a coloured badge."""
+def band(spec, empty="-", percent=None):
+    """A rating or effectiveness band as a coloured badge. When the figure behind it has no
+    realization yet (``percent`` with reason *no_realization*), the band is drawn muted with
+    the reason: it still counts (as 0 %) in the averages, but it is no alarm of its own."""
     if spec is None:
         return empty
+    if percent is not None and getattr(percent, "reason", "") == "no_realization":
+        return format_html(
+            '<span class="badge text-bg-light border text-secondary" title="{}">{}</span>',
+            percent.message,
+            spec.label,
+        )
     text_class = " text-dark" if spec.tone in ("warning", "info") else ""
     return format_html(
         '<span class="badge text-bg-{}{}">{}</span>', spec.tone, text_class, spec.label

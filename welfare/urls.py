@@ -1,13 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerSplitView,
-)
+from drf_spectacular.views import SpectacularAPIView
 
 from . import views
+from .api.docs import ApiDocsView, ApiRedocView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,8 +25,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", include(("welfare.api.urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api_docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api_redoc"),
+    path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api_docs"),
+    path("api/redoc/", ApiRedocView.as_view(url_name="schema"), name="api_redoc"),
     path("admin/", admin.site.urls),
 ]
 

@@ -48,3 +48,26 @@ def test_operator_enrolls_and_reads_the_figures(live_server, desk, regions):
     desk.goto(f"{live_server.url}/program/PKHB/")
     assert desk.locator("#program-stats").is_visible()
     assert violations == []
+
+
+def test_a_recipient_with_payments_and_history_fits_a_phone(live_server, phone, regions):
+    """The enrollment page (disbursements per tahap, the history of changes) and the targeting
+    check read on a phone without sideways scrolling: each payment is a labelled card."""
+    from programs import services
+
+    from .factories.programs import enroll_active
+
+    village = regions["a"].villages.order_by("code").first()
+    program = make_program("PKHP", max_desil=4)
+    year = timezone.localdate().year
+    operator = make_user(Role.OPERATOR, username="op.hp.uji", bidang_code="linjamsos")
+    enrollment = enroll_active(operator, program, village, start=datetime.date(year, 1, 2))
+    for number in (1, 2):
+        services.disbursements_plan(actor=operator, stage=make_stage(program, year, number))
+    browser_login(phone, live_server, operator.username, TEST_PASSWORD)
+    for url in (f"/program/penerima/{enrollment.pk}/", "/program/sasaran/"):
+        phone.goto(f"{live_server.url}{url}")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1, url
+    phone.goto(f"{live_server.url}/program/penerima/{enrollment.pk}/")
+    payments = phone.locator("table.table-stack tbody tr")
+    assert payments.first.locator("td[data-label='Tahap']").inner_text() == f"Tahap 1 {year}"

@@ -359,3 +359,29 @@ def test_the_budget_absorption_source_reads_the_budget(plan):
     assert "Rp250.000" in first.provenance
     assert budget_absorption(2025, 2).value == D("75.00")
     assert budget_absorption(2030, 1).value is None
+
+
+@pytest.mark.django_db
+def test_the_history_on_the_entry_page_reads_in_indonesian_formats(plan, users, client_for):
+    """The entry page turns number localization off for its own figures; the history of the
+    row still reads 93,75 and 5 April 2025, not 93.7500 and 'April 5, 2025, 10 a.m.', and
+    shows no database key."""
+    from django.utils import timezone
+
+    from .factories.performance import realization
+
+    realization(
+        plan.count,
+        2025,
+        1,
+        status="submitted",
+        value="93.7500",
+        submitted_at=timezone.make_aware(datetime.datetime(2025, 4, 5, 10, 0)),
+        entered_by=users["operator"],
+    )
+    html = client_for(users["operator"]).get(f"/kinerja/realisasi/{plan.count.pk}/2025/1/")
+    history = html.content.decode().split('class="table table-sm align-top app-history')[1]
+    assert "Realisasi</span>: 93,75</li>" in history
+    assert "Diajukan pada</span>: 5 April 2025, 10.00</li>" in history
+    assert "93.7500" not in history and "a.m" not in history
+    assert ">ID</span>" not in history

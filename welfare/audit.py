@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -82,6 +83,13 @@ def _display(value, model_field: models.Field | None, masked: bool) -> Any:
         return _Reference(model_field.related_model, target, value)  # named in bulk afterwards
     if model_field is not None and _is_identifier(model_field):
         return str(value)  # a key or a year is shown as stored, not as 2.026
+    # Written out here, in the Indonesian formats, whatever the page around it does.
+    if isinstance(value, datetime):
+        return formatting.format_datetime(value)
+    if isinstance(value, date):
+        return formatting.format_date(value)
+    if isinstance(value, Decimal | int | float):
+        return formatting.format_figure(value)
     return value
 
 
@@ -158,8 +166,8 @@ def _diff(record, previous, *, mask_personal: bool) -> list[FieldChange]:
     ]
     for hist_field in tracked:
         name = hist_field.attname
-        if name in {"version", "updated_at", "created_at"}:
-            continue
+        if name in {"version", "updated_at", "created_at", instance_type._meta.pk.attname}:
+            continue  # bookkeeping, not what anyone changed
         new = getattr(record, name)
         old = getattr(previous, name) if previous is not None else None
         if previous is not None and old == new:

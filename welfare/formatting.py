@@ -49,6 +49,16 @@ def format_number(value, decimals: int = 0, *, empty: str = "-") -> str:
     return sign + text
 
 
+def format_figure(value, *, empty: str = "-") -> str:
+    """A figure with the decimals it was given, up to 4 (8,03; 10.002; 84,61; 93.7500 -> 93,75)."""
+    if value is None or value == "":
+        return empty
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    exponent = number.normalize().as_tuple().exponent
+    decimals = min(4, max(0, -exponent)) if isinstance(exponent, int) else 0
+    return format_number(number, decimals)
+
+
 def format_rupiah(value, decimals: int = 0, *, empty: str = "-") -> str:
     """1500000 -> 'Rp1.500.000'."""
     text = format_number(value, decimals, empty=empty)

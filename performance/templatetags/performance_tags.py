@@ -1,7 +1,5 @@
 """Template helpers of the performance pages: figures as entered, bands as badges."""
 
-from decimal import Decimal
-
 from django import template
 from django.utils.html import format_html
 
@@ -14,12 +12,7 @@ ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 @register.filter
 def val(value, empty="-"):
     """A target or realization with the decimals it was given (8,03; 10.002; 84,61)."""
-    if value is None or value == "":
-        return empty
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
-    exponent = number.normalize().as_tuple().exponent
-    decimals = min(4, max(0, -exponent)) if isinstance(exponent, int) else 0
-    return formatting.format_number(number, decimals)
+    return formatting.format_figure(value, empty=empty)
 
 
 @register.filter

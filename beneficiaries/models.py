@@ -202,7 +202,12 @@ class Household(VersionedModel, TimeStampedModel, SoftDeleteModel):
 class DesilRecord(models.Model):
     """One desil a household held from a date (every DTSEN update or correction)."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="desil_records")
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.CASCADE,
+        related_name="desil_records",
+        verbose_name=_("household"),
+    )
     desil = models.PositiveSmallIntegerField(_("DTSEN desil"), validators=desil_validators)
     as_of = models.DateField(_("as of"))
     source = models.CharField(

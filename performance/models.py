@@ -289,9 +289,21 @@ class Sasaran(VersionedModel):
 class SasaranProgram(models.Model):
     """A program supports one sasaran within a Renstra: its budget counts for that sasaran."""
 
-    renstra = models.ForeignKey(Renstra, on_delete=models.CASCADE, related_name="+")
-    sasaran = models.ForeignKey(Sasaran, on_delete=models.CASCADE, related_name="+")
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    renstra = models.ForeignKey(
+        Renstra,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("strategic plan (Renstra)"),
+    )
+    sasaran = models.ForeignKey(
+        Sasaran,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("strategic objective (sasaran)"),
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="+", verbose_name=_("program")
+    )
 
     history = HistoricalRecords()
     access = _policy("renstra__bidang")
@@ -538,7 +550,10 @@ class Indicator(VersionedModel, TimeStampedModel):
 
 class RenstraTarget(models.Model):
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="renstra_targets"
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="renstra_targets",
+        verbose_name=_("indicator"),
     )
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.DecimalField(_("target"), **VALUE)
@@ -620,9 +635,17 @@ class Agreement(VersionedModel, TimeStampedModel):
 
 
 class AgreementTarget(VersionedModel):
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="targets")
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="targets",
+        verbose_name=_("performance agreement (PK)"),
+    )
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.PROTECT, related_name="agreement_targets"
+        Indicator,
+        on_delete=models.PROTECT,
+        related_name="agreement_targets",
+        verbose_name=_("indicator"),
     )
     target = models.DecimalField(_("yearly target"), **VALUE)
     q1 = models.DecimalField(_("quarter I target"), null=True, blank=True, **VALUE)
@@ -752,7 +775,12 @@ class Evidence(TimeStampedModel):
     """A supporting document (bukti dukung) of a realization. Served only through an access
     checked view; may hold personal data, so never sent to API clients."""
 
-    realization = models.ForeignKey(Realization, on_delete=models.CASCADE, related_name="evidence")
+    realization = models.ForeignKey(
+        Realization,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name=_("realization"),
+    )
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
@@ -780,7 +808,9 @@ class Evidence(TimeStampedModel):
 class QuarterReopen(TimeStampedModel):
     """An administrator opened a locked quarter again for one indicator, with a reason."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="reopenings")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="reopenings", verbose_name=_("indicator")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(
         _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
@@ -859,7 +889,9 @@ class BudgetLine(VersionedModel, TimeStampedModel):
 
 
 class BudgetRealization(models.Model):
-    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="months")
+    line = models.ForeignKey(
+        BudgetLine, on_delete=models.CASCADE, related_name="months", verbose_name=_("budget line")
+    )
     month = models.PositiveSmallIntegerField(
         _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
     )

@@ -248,7 +248,9 @@ class Program(VersionedModel, TimeStampedModel):
 class ProgramQuota(models.Model):
     """How many may be enrolled in a year, in a kecamatan (no village) or a desa."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="quotas")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="quotas", verbose_name=_("program")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     district = models.ForeignKey(
         "regions.District", verbose_name=_("kecamatan"), on_delete=models.PROTECT, related_name="+"
@@ -295,7 +297,9 @@ class ProgramQuota(models.Model):
 class Stage(models.Model):
     """A tahap (or a month) of a program year."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="stages")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="stages", verbose_name=_("program")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.PositiveSmallIntegerField(_("stage"))
     name = models.CharField(_("name"), max_length=60, blank=True)
@@ -379,7 +383,9 @@ class KubeMember(models.Model):
         TREASURER = "bendahara", _("Treasurer")
         MEMBER = "anggota", _("Member")
 
-    group = models.ForeignKey(KubeGroup, on_delete=models.CASCADE, related_name="members")
+    group = models.ForeignKey(
+        KubeGroup, on_delete=models.CASCADE, related_name="members", verbose_name=_("KUBE group")
+    )
     household = models.ForeignKey(
         "beneficiaries.Household",
         verbose_name=_("household"),
@@ -417,7 +423,9 @@ class KubeMember(models.Model):
 class KubeBusinessReport(models.Model):
     """The state of a group's business on a date (monitoring over time)."""
 
-    group = models.ForeignKey(KubeGroup, on_delete=models.CASCADE, related_name="reports")
+    group = models.ForeignKey(
+        KubeGroup, on_delete=models.CASCADE, related_name="reports", verbose_name=_("KUBE group")
+    )
     reported_on = models.DateField(_("date"))
     state = models.CharField(
         _("business state"), max_length=12, choices=KubeGroup.BusinessState.choices
@@ -435,6 +443,7 @@ class KubeBusinessReport(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     history = HistoricalRecords()
@@ -551,6 +560,7 @@ class Enrollment(SummarizedModel, VersionedModel, TimeStampedModel):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("created by"),
     )
 
     objects = SummarizedQuerySet.as_manager()
@@ -628,16 +638,31 @@ class Disbursement(SummarizedModel, TimeStampedModel):
         POSTPONED = "ditunda", _("Postponed")
 
     enrollment = models.ForeignKey(
-        Enrollment, on_delete=models.CASCADE, related_name="disbursements"
+        Enrollment,
+        on_delete=models.CASCADE,
+        related_name="disbursements",
+        verbose_name=_("enrollment"),
     )
     stage = models.ForeignKey(
         Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="disbursements"
     )
     # Copies for statistics (one table, no join): program, year, kecamatan, desa.
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="+", verbose_name=_("program")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
-    district = models.ForeignKey("regions.District", on_delete=models.PROTECT, related_name="+")
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        "regions.District",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("district (kecamatan)"),
+    )
+    village = models.ForeignKey(
+        "regions.Village",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("village (desa/kelurahan)"),
+    )
     planned_amount = models.DecimalField(
         _("planned amount (Rp)"), max_digits=14, decimal_places=2, default=0
     )

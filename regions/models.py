@@ -32,7 +32,9 @@ class Regency(models.Model):
         KOTA = "kota", _("City (kota)")
 
     code = models.CharField(_("code"), max_length=5, primary_key=True)
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="regencies")
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="regencies", verbose_name=_("province")
+    )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
 
@@ -51,7 +53,9 @@ class District(models.Model):
     """A kecamatan."""
 
     code = models.CharField(_("code"), max_length=8, primary_key=True)
-    regency = models.ForeignKey(Regency, on_delete=models.PROTECT, related_name="districts")
+    regency = models.ForeignKey(
+        Regency, on_delete=models.PROTECT, related_name="districts", verbose_name=_("regency")
+    )
     name = models.CharField(_("name"), max_length=100)
 
     access = AccessPolicy(domain="regions", personal=False)
@@ -78,7 +82,12 @@ class Village(models.Model):
         DESA = "desa", _("Village (desa)")
 
     code = models.CharField(_("code"), max_length=13, primary_key=True)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="villages")
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="villages",
+        verbose_name=_("district (kecamatan)"),
+    )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
 

@@ -122,3 +122,25 @@ def test_every_catalogue_entry_is_what_the_site_shows():
                         f"{entry.msgctxt!r}) shows {shown!r}, not {entry.msgstr!r}"
                     )
     assert not shadowed, "\n".join(shadowed)
+
+
+def test_every_field_a_user_can_see_has_a_translated_label():
+    """A field without a label of its own is named by Django in English from its attribute
+    ("created by"): the history of a recipient read "Created by: Admin Sistem". Derived
+    figures (the summaries) and internal links are never shown and are left out."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    ours = {"accounts", "beneficiaries", "programs", "fieldwork", "performance", "reports"}
+    ours |= {"regions", "welfare"}
+    unlabelled = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if model._meta.app_label in ours
+        and not model.__name__.startswith("Historical")
+        and not model.__name__.endswith(("Summary", "Stale"))
+        and model.__name__ != "AppliedChange"
+        for field in model._meta.concrete_fields
+        if not field.primary_key and not isinstance(field.verbose_name, Promise)
+    ]
+    assert unlabelled == []

@@ -44,7 +44,12 @@ class ImportRecord(TimeStampedModel):
         related_name="+",
     )
     job = models.ForeignKey(
-        "welfare.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "welfare.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("background job"),
     )
     rows = models.PositiveIntegerField(_("rows"), default=0)
     valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)

@@ -39,6 +39,7 @@ PUBLIC_URLS = {
     "api_redoc",
     "set_language",
     "javascript-catalog",
+    "favicon",
 }
 
 

@@ -133,3 +133,11 @@ def test_indonesian_even_for_an_english_browser(client_for, users):
         client_for(users["admin"]).get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     )
     assert "Selamat datang" in html
+
+
+@pytest.mark.django_db
+def test_the_favicon_and_the_admin_header(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 301 and icon["Location"].endswith("/img/favicon.svg")
+    admin = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="id")
+    assert "Administrasi Sistem Informasi Dinas Sosial" in admin.content.decode()

@@ -1,10 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
 from .api.docs import ApiDocsView, ApiRedocView
+
+admin.site.site_header = _("Administration of the social office's information system")
+admin.site.site_title = _("Administration")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,6 +32,8 @@ urlpatterns = [
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api_docs"),
     path("api/redoc/", ApiRedocView.as_view(url_name="schema"), name="api_redoc"),
     path("admin/", admin.site.urls),
+    # Pages without the app's <link rel="icon"> (the admin, the API docs) ask for this one.
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 handler403 = "welfare.views.error_403"

@@ -4,10 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -206,3 +213,9 @@ def csrf_failure(request, reason=""):
             status=403,
         )
     return TemplateResponse(request, "403_csrf.html", status=403)
+
+
+@require_safe
+def favicon(request):
+    """Pages without the app's icon link (the admin, the API docs) ask for /favicon.ico."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

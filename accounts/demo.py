@@ -1,9 +1,11 @@
 """Demo regions and users of every role for Kabupaten Lebak."""
 
 import functools
+import io
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
@@ -113,6 +115,10 @@ def seed(*, stdout) -> None:
         agency.head_nip = "197001011995031001"
         agency.head_title = "Kepala Dinas Sosial Kabupaten Lebak"
         agency.save()
+    if not agency.logo:
+        # A plain emblem of the demo's own making (the office uploads its real logo on the
+        # agency page), so that the demo LKjIP has a cover as the report's would.
+        agency.logo.save("logo-demo.png", ContentFile(_demo_logo()), save=True)
 
     bidang = {b.code: b for b in Bidang.objects.all()}
     for username, role, bidang_code, first, last, position in STAFF:
@@ -171,3 +177,26 @@ def print_logins(stdout) -> None:
         note = _("one per kecamatan: tksk.<kecamatan name>")
         stdout.write(f"  {example.username:<22} {Role.TKSK.label} ({note})")
     stdout.write(_("API token of the API client: %(token)s") % {"token": DEMO_API_TOKEN})
+
+
+def _demo_logo() -> bytes:
+    """A 240 x 280 PNG: a blue shield with a gold border and a gold five-pointed star."""
+    import math
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (240, 280), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    shield = [(20, 20), (220, 20), (220, 150), (120, 265), (20, 150)]
+    draw.polygon(shield, fill=(13, 71, 161), outline=(255, 193, 7), width=8)
+    star = [
+        (
+            120 + (60 if k % 2 == 0 else 25) * math.sin(math.pi * k / 5),
+            120 - (60 if k % 2 == 0 else 25) * math.cos(math.pi * k / 5),
+        )
+        for k in range(10)
+    ]
+    draw.polygon(star, fill=(255, 193, 7))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

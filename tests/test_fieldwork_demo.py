@@ -52,6 +52,16 @@ def test_demo_is_complete_consistent_and_idempotent(regions):
         "expired": 11,
         "never": 24,
     }
+    # The demo office has a logo for the LKjIP cover (an image Pillow reads), made once.
+    from PIL import Image
+
+    from welfare.selectors import agency_get
+
+    logo = agency_get().logo
+    with logo.open("rb") as handle:
+        assert Image.open(handle).format == "PNG"
+    accounts_demo.seed(stdout=out)
+    assert agency_get().logo.name == logo.name
     demo.seed(stdout=out)
     assert counts == (
         PsksPerson.objects.count(),

@@ -141,3 +141,37 @@ def test_the_favicon_and_the_admin_header(client):
     assert icon.status_code == 301 and icon["Location"].endswith("/img/favicon.svg")
     admin = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="id")
     assert "Administrasi Sistem Informasi Dinas Sosial" in admin.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_agency_logo_is_shown_from_a_checked_view_and_can_be_removed(client_for, users):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from welfare.selectors import agency_get
+
+    admin = client_for(users["admin"])
+    assert admin.get("/pengaturan/instansi/logo/").status_code == 404  # none uploaded yet
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 40), (13, 71, 161)).save(picture, format="PNG")
+    agency = agency_get()
+    agency.logo.save("logo-uji.png", ContentFile(picture.getvalue()), save=True)
+
+    page = admin.get("/pengaturan/instansi/").content.decode()
+    assert f'<img src="/pengaturan/instansi/logo/?v={agency.logo.name}"' in page
+    assert "Hapus logo" in page and "/media/" not in page  # uploads are not served there
+    logo = admin.get("/pengaturan/instansi/logo/")
+    assert logo.status_code == 200 and logo["Content-Type"] == "image/png"
+    assert logo["X-Content-Type-Options"] == "nosniff"
+    for role in ("kepala_dinas", "operator", "tksk", "auditor"):
+        assert client_for(users[role]).get("/pengaturan/instansi/logo/").status_code == 403
+
+    agency.refresh_from_db()
+    response = admin.post(
+        "/pengaturan/instansi/",
+        {"name": agency.name, "version": agency.version, "logo-clear": "on"},
+    )
+    assert response.status_code == 302
+    assert not agency_get().logo

@@ -1,5 +1,6 @@
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agency
@@ -59,6 +60,18 @@ class VersionedFormMixin(BootstrapFormMixin, forms.Form):
             self.initial["version"] = instance.version
 
 
+class LogoInput(forms.ClearableFileInput):
+    """The current logo as a picture (uploads are not served from /media/: the picture comes
+    from a view that checks access), a box to remove it, and the file input."""
+
+    template_name = "welfare/widgets/logo_input.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["preview_url"] = reverse_lazy("agency_logo")
+        return context
+
+
 class AgencyForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Agency
@@ -75,6 +88,7 @@ class AgencyForm(VersionedFormMixin, forms.ModelForm):
             "logo",
         ]
         help_texts = {"logo": _("PNG or JPEG, at most 2 MB; shown on the report cover.")}
+        widgets = {"logo": LogoInput}
 
     def clean_head_nip(self):
         from .validators import validate_nip

@@ -29,6 +29,8 @@ def agency_update(*, agency: Agency, actor, version: int | None, data: dict[str,
     for field, value in data.items():
         if field not in AGENCY_FIELDS:
             raise ValueError(f"unknown agency field {field!r}")
+        if field == "logo" and value is False:
+            value = ""  # "remove the logo" ticked (the file stays for the reports made with it)
         setattr(agency, field, value)
     agency._history_user = actor
     agency.full_clean()

@@ -20,6 +20,7 @@ urlpatterns = [
     path("kinerja/", include("performance.urls")),
     path("laporan/", include("reports.urls")),
     path("pengaturan/instansi/", views.agency_edit, name="agency_edit"),
+    path("pengaturan/instansi/logo/", views.agency_logo, name="agency_logo"),
     path("tugas/", views.job_index, name="job_list"),
     path("tugas/<uuid:pk>/", views.job_detail, name="job_detail"),
     path("tugas/<uuid:pk>/unduh/", views.job_download, name="job_download"),

@@ -62,6 +62,17 @@ def agency_edit(request):
 
 @require_safe
 @login_required
+def agency_logo(request):
+    """The logo as the agency page shows it (uploaded files are not served from /media/)."""
+    require(request.user, Domain.ADMIN, Action.CHANGE)
+    agency = agency_get()
+    if not agency.logo:
+        raise Http404(_("No logo has been uploaded."))
+    return serve_file(agency.logo)
+
+
+@require_safe
+@login_required
 def job_detail(request, pk):
     job = access_object(request.user, Job.objects.all(), Action.VIEW, pk=pk)
     state = job_live_state(job)

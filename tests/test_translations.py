@@ -144,3 +144,16 @@ def test_every_field_a_user_can_see_has_a_translated_label():
         if not field.primary_key and not isinstance(field.verbose_name, Promise)
     ]
     assert unlabelled == []
+
+
+@pytest.mark.django_db
+def test_djangos_own_texts_missing_in_indonesian_are_supplied(client_for, users):
+    """Django 6.1 added a label for a select's empty choice that its Indonesian catalogue
+    lacks: the person form read "- Select an option -"."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("id"):
+        assert gettext("- Select an option -") == "- Pilih salah satu -"
+    html = client_for(users["admin"]).get("/registri/orang/tambah/").content.decode()
+    assert "- Pilih salah satu -" in html and "Select an option" not in html

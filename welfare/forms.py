@@ -2,8 +2,19 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from .models import Agency
+
+# Texts of Django 6.1 that its Indonesian catalogue lacks yet (a select's empty choice read
+# "- Select an option -"); translated in locale/, which Django reads before its own catalogues.
+DJANGO_TEXTS_MISSING_IN_INDONESIAN = (
+    gettext_noop("- Select an option -"),
+    gettext_noop("“%(value)s” is not a valid binary value."),
+    gettext_noop("No %s matches the given query."),
+    gettext_noop("Logout"),
+    gettext_noop("Filter by %(field_name)s"),
+)
 
 
 class FormRenderer(TemplatesSetting):

@@ -226,4 +226,18 @@ def test_assignment_pages(client_for, users, district_a):
     history = client.get(f"/lapangan/tksk/kecamatan/{district_a.code}/").content.decode()
     assert "Mengundurkan diri" in history
     assert client_for(users["tksk"]).get("/lapangan/tksk/penugasan/tambah/").status_code == 403
+    # A year typed wrong once ended in a date overflow (a server error).
+    response = client.post(
+        "/lapangan/tksk/penugasan/tambah/",
+        {
+            "person": tksk_person(district_a, name="Asep Tahun").pk,
+            "district": district_a.code,
+            "decree_number": "1/SK/2025",
+            "decree_date": "0001-01-01",
+            "start_date": "0001-01-01",
+            "end_current": "on",
+        },
+    )
+    assert response.status_code in (200, 400)
+    assert "di luar rentang 1900-2100: periksa tahunnya." in response.content.decode()
     assert District.objects.filter(code=district_a.code).exists()

@@ -147,3 +147,17 @@ def test_targeting_endpoint(data, users, api_for, district_a):
         api_for(users["api_client"]).get("/api/v1/programs-targeting/?program=NOPE").status_code
         == 400
     )
+
+
+@pytest.mark.django_db
+def test_a_year_typed_wrong_is_refused_not_computed_with(data, users, api_for, village_a):
+    """0001-01-01 once reached the eligibility arithmetic (age bands) and ended in a server
+    error; the API refuses it naming the field."""
+    household = make_household(village_a, desil=1)
+    response = api_for(users["operator"]).post(
+        "/api/v1/enrollments/",
+        {"program": "APIP", "no_kk": household.no_kk, "start_date": "0001-01-01"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "periksa tahunnya" in response.json()["errors"]["start_date"][0]

@@ -102,6 +102,17 @@ def test_bulk_enrollment_from_the_filtered_list(data, users, client_for, village
     )
     assert response.status_code == 200
     assert Enrollment.objects.filter(household__in=eligible).count() == 3
+    # A year typed wrong once reached the age-band arithmetic and ended in a server error.
+    late = make_household(village_a, desil=2)
+    response = client.post(
+        f"/program/PAGE/calon/?village={village_a.pk}",
+        {"ids": [late.pk], "start_date": "0001-01-01", "status": "usulan"},
+    )
+    assert response.status_code in (200, 400)
+    assert "Tanggal 0001-01-01 di luar rentang 1900-2100: periksa tahunnya." in (
+        response.content.decode()
+    )
+    assert not Enrollment.objects.filter(household=late).exists()
 
 
 @pytest.mark.django_db

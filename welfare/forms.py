@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from .models import Agency
+from .validators import validate_plausible_date
 
 # Texts of Django 6.1 that its Indonesian catalogue lacks yet (a select's empty choice read
 # "- Select an option -"); translated in locale/, which Django reads before its own catalogues.
@@ -25,8 +26,11 @@ class FormRenderer(TemplatesSetting):
 
 
 def style_form(form: forms.BaseForm) -> None:
-    """Give every widget its Bootstrap class (also used for django-filter forms)."""
+    """Give every widget its Bootstrap class (also used for django-filter forms), and every date
+    field the plausible-date check (a year typed 0001 is refused, not computed with)."""
     for field in form.fields.values():
+        if isinstance(field, forms.DateField) and validate_plausible_date not in field.validators:
+            field.validators.append(validate_plausible_date)
         widget = field.widget
         if isinstance(widget, forms.HiddenInput):
             continue

@@ -1,4 +1,4 @@
-"""Checks of identity numbers used across the apps (messages in Bahasa Indonesia)."""
+"""Checks of identity numbers and dates used across the apps (messages in Bahasa Indonesia)."""
 
 from __future__ import annotations
 
@@ -35,3 +35,25 @@ def validate_nip(value: str) -> str:
     if digits[14] not in "12":
         raise ValidationError(_("This NIP is not valid: digit 15 (sex) is 1 or 2."), code="nip_sex")
     return digits
+
+
+EARLIEST_PLAUSIBLE_DATE = datetime.date(1900, 1, 1)
+LATEST_PLAUSIBLE_DATE = datetime.date(2100, 12, 31)
+
+
+def validate_plausible_date(value) -> None:
+    """A date a welfare record can hold: 1900-2100. A year typed wrong (0001, 20255) is refused
+    with a message instead of failing later in date arithmetic."""
+    if value is None or value == "":
+        return
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if not EARLIEST_PLAUSIBLE_DATE <= day <= LATEST_PLAUSIBLE_DATE:
+        raise ValidationError(
+            _("The date %(date)s is outside %(start)s-%(end)s: check the year."),
+            code="implausible_date",
+            params={
+                "date": day.isoformat(),
+                "start": EARLIEST_PLAUSIBLE_DATE.year,
+                "end": LATEST_PLAUSIBLE_DATE.year,
+            },
+        )

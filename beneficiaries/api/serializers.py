@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from accounts.access import can_view_personal, policy_for
 from welfare import formatting
+from welfare.api.serializers import PlausibleDateField
 
 from ..models import CategoryPlacement, Household, ImportBatch, Person
 
@@ -145,7 +146,7 @@ class CountSerializer(serializers.Serializer):
 
 class PpksStatsSerializer(serializers.Serializer):
     total = serializers.IntegerField(allow_null=True)
-    as_of = serializers.DateField()
+    as_of = PlausibleDateField()
     suppressed_below = serializers.IntegerField(allow_null=True)
     by_district = CountSerializer(many=True)
     by_village = CountSerializer(many=True)

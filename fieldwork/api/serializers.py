@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from accounts.access import can_view_personal, is_api_client, policy_for
 from welfare import formatting
+from welfare.api.serializers import PlausibleDateField
 
 from ..kinds import kind_label
 from ..models import (
@@ -314,7 +315,7 @@ class ActivityEntrySerializer(serializers.ModelSerializer):
 
 class ActivityEntryCreateSerializer(serializers.Serializer):
     client_key = serializers.UUIDField()
-    date = serializers.DateField()
+    date = PlausibleDateField()
     activity_type = serializers.CharField()
     description = serializers.CharField()
     people_served = serializers.IntegerField(required=False, default=0)
@@ -400,7 +401,7 @@ class WorkerRecapRowSerializer(serializers.Serializer):
 
 
 class WorkerRecapSerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = PlausibleDateField()
     rows = WorkerRecapRowSerializer(many=True)
     totals = serializers.DictField(child=serializers.IntegerField())
 
@@ -415,7 +416,7 @@ class LksRecapRowSerializer(serializers.Serializer):
 
 
 class LksRecapSerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = PlausibleDateField()
     rows = LksRecapRowSerializer(many=True)
     totals = serializers.DictField(child=serializers.IntegerField())
 
@@ -455,8 +456,8 @@ class WorkloadSerializer(serializers.Serializer):
 
 
 class MonthStatsSerializer(serializers.Serializer):
-    period = serializers.DateField()
-    due_date = serializers.DateField()
+    period = PlausibleDateField()
+    due_date = PlausibleDateField()
     expected = serializers.IntegerField()
     received = serializers.IntegerField()
     on_time = serializers.IntegerField()

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from accounts.access import can_view_personal, is_api_client
 from welfare import formatting
+from welfare.api.serializers import PlausibleDateField
 from welfare.uploads import validate_upload
 
 from ..forms import ImportForm
@@ -133,11 +134,11 @@ class EnrollmentCreateSerializer(serializers.Serializer):
     program = serializers.SlugField()
     nik = serializers.CharField(required=False, allow_blank=True, max_length=16)
     no_kk = serializers.CharField(required=False, allow_blank=True, max_length=16)
-    start_date = serializers.DateField()
-    end_date = serializers.DateField(required=False, allow_null=True)
+    start_date = PlausibleDateField()
+    end_date = PlausibleDateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=["usulan", "terverifikasi", "aktif"], default="usulan")
     decree_number = serializers.CharField(required=False, allow_blank=True, default="")
-    decree_date = serializers.DateField(required=False, allow_null=True, default=None)
+    decree_date = PlausibleDateField(required=False, allow_null=True, default=None)
     override_justification = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from welfare.models import Agency, Job
+from welfare.validators import validate_plausible_date
 
 
 class AgencySerializer(serializers.ModelSerializer):
@@ -86,3 +87,12 @@ class MeSerializer(serializers.Serializer):
     bidang = serializers.CharField(allow_null=True)
     district = serializers.CharField(allow_null=True)
     can_view_personal = serializers.BooleanField()
+
+
+class PlausibleDateField(serializers.DateField):
+    """A date of 1900-2100, as on the pages (``welfare.validators.validate_plausible_date``): a
+    year typed wrong is refused naming the field instead of failing in date arithmetic."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(validate_plausible_date)
